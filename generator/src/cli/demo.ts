@@ -1,0 +1,99 @@
+// `c360-gen demo`: the main job on the embedded default warehouse, end to end.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { runDbt } from '../dbt/run.js';
+import { createDemoData } from '../demo/data.js';
+import { DEMO_SPEC } from '../demo/spec.js';
+import { formatDiagnostics } from '../diagnostics/format.js';
+import { writeProject } from '../io/project.js';
+import { generate } from '../pipeline.js';
+import { withDuckDb } from '../warehouse/duckdb.js';
+
+/** The demo data's "now": windows are measured back from it so the demo is reproducible. */
+export const DEMO_AS_OF = "cast('2026-11-01 00:00:00' as timestamp)";
+
+export interface DemoOptions {
+  out: string;
+  outLabel: string;
+  customers: number;
+  seed: number;
+}
+
+const log = (s: string) => process.stdout.write(s + '\n');
+
+export async function runDemo(opts: DemoOptions): Promise<number> {
+  const started = Date.now();
+  mkdirSync(opts.out, { recursive: true });
+  const specPath = join(opts.out, 'c360.yml');
+  if (existsSync(specPath) && readFileSync(specPath, 'utf8') !== DEMO_SPEC && !readFileSync(specPath, 'utf8').includes('c360-gen demo')) {
+    process.stderr.write(`error: ${specPath} exists and is not the demo's spec; refusing to overwrite it\n  = hint: pass --out <empty folder>\n`);
+    return 1;
+  }
+  writeFileSync(specPath, DEMO_SPEC);
+  const projectDir = join(opts.out, 'c360_project');
+  const dbPath = join(projectDir, 'c360.duckdb');
+
+  log(`c360-gen demo → ${opts.outLabel}`);
+  const specLabel = relative(process.cwd(), specPath) || specPath;
+  const result = generate(DEMO_SPEC, specLabel);
+  if (!result.files) {
+    process.stderr.write(formatDiagnostics(result.diagnostics, new Map([[specLabel, DEMO_SPEC]]), { color: false }) + '\n');
+    return 1;
+  }
+  const w = writeProject(projectDir, result.files);
+  log(`  1/4 generated the dbt project (${result.files.size} files, ${w.written.length} written) in ${relative(process.cwd(), projectDir)}`);
+
+  const truth = await createDemoData(dbPath, { customers: opts.customers, seed: opts.seed });
+  const rows = Object.values(truth.rowCounts).reduce((a, b) => a + b, 0);
+  log(`  2/4 created demo data for ${truth.persons} people: ${rows} rows in ${Object.keys(truth.rowCounts).length} tables (schema raw)`);
+
+  log('  3/4 dbt build');
+  const dbt = await runDbt({ projectDir, args: ['build'], vars: { c360_as_of: DEMO_AS_OF }, stream: true });
+  if (dbt.exitCode !== 0) {
+    process.stderr.write(`\nerror: dbt build failed (exit ${dbt.exitCode})\n`);
+    for (const f of dbt.failures) process.stderr.write(`  ${f.status}: ${f.node}: ${f.message}\n`);
+    return 1;
+  }
+
+  const summary = await withDuckDb(dbPath, async (db) => {
+    const entity = result.plan!.entity;
+    const idCol = result.plan!.entityIdColumn;
+    const [c] = await db.query(`select count(*) as customers from main.${entity}_360`);
+    const [g] = await db.query(
+      `select count(*) as identifiers, count(distinct ${idCol}) as clusters,
+              sum(case when n > 1 then 1 else 0 end) as stitched
+       from (select ${idCol}, count(*) over (partition by ${idCol}) as n from main.${entity}_id_graph) t`,
+    );
+    const [f] = await db.query(`select count(*) as features from main.${entity}_feature_registry`);
+    const rounds = await db
+      .query(`select max(round) as rounds from main.${result.plan!.identity.componentsModel}__rounds`)
+      .catch(() => [{ rounds: null }]);
+    // Ground truth: every person must be exactly one cluster, and no cluster may hold two people.
+    const [t] = await db.query(
+      `with truth as (
+         select t.person_index, g.${idCol}
+         from raw.ground_truth_identifiers t
+         join main.${entity}_id_graph g on g.id_type = t.id_type and g.id_value = t.id_value
+       )
+       select
+         (select count(*) from (select person_index from truth group by 1 having count(distinct ${idCol}) = 1) x) as persons_whole,
+         (select count(*) from (select ${idCol} from truth group by 1 having count(distinct person_index) > 1) y) as clusters_merged`,
+    );
+    return { ...c, ...g, ...f, ...rounds[0], ...t } as Record<string, unknown>;
+  });
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const counts = dbt.counts!;
+  log('  4/4 done\n');
+  log(`  customers resolved   ${summary.customers}  (${truth.persons} real people in the data)`);
+  log(`  identifiers          ${summary.identifiers}  in ${summary.clusters} clusters; ${summary.stitched} stitched to another id`);
+  log(`  identity rounds      ${summary.rounds ?? '-'}`);
+  log(`  ground truth         ${summary.persons_whole}/${truth.persons} people resolved whole, ${summary.clusters_merged} clusters merging two people`);
+  log(`  features             ${summary.features}`);
+  log(`  dbt                  ${counts.models} models, ${counts.tests} tests: ${counts.pass} passed, ${counts.fail} failed, ${counts.warn} warned`);
+  log(`  database             ${dbPath}`);
+  log(`  took                 ${seconds}s\n`);
+  log(`  try: duckdb ${relative(process.cwd(), dbPath)} "select * from ${result.plan!.mart.model} order by total_revenue desc limit 5"`);
+  return 0;
+}

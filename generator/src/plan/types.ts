@@ -1,0 +1,145 @@
+// The project plan: the intermediate representation between the spec and the emitted files.
+// Every name, column and test of the generated project is decided here; templates only render it.
+
+import type { AggFunction, Normalizer, WindowSpec } from '../spec/types.js';
+
+export interface IdColumnPlan {
+  idType: string;
+  /** Raw column in the input relation. */
+  column: string;
+  /** Column of the staging model holding the normalised value (null when junk or excluded). */
+  cleanColumn: string;
+  normalize: Normalizer;
+  junk: boolean;
+  excludeValues: string[];
+  excludeRegex: string[];
+  defaultCountry: string;
+}
+
+export interface StagingPlan {
+  input: string;
+  model: string;
+  /** `source('raw', 'orders')` or `ref('x')`, as Jinja inside {{ }}. */
+  relationJinja: string;
+  occurredAt: string;
+  ids: IdColumnPlan[];
+  where: string | null;
+  description: string;
+}
+
+export interface SourceTablePlan {
+  name: string;
+  description: string;
+}
+
+export interface SourcePlan {
+  name: string;
+  schema: string;
+  database: string | null;
+  tables: SourceTablePlan[];
+}
+
+/** An edge between two id columns that appear in the same row of an input. */
+export interface EdgePairPlan {
+  input: string;
+  stagingModel: string;
+  a: IdColumnPlan;
+  b: IdColumnPlan;
+}
+
+/** One aggregate computed in a feature model; its output column name. */
+export interface AggregatePlan {
+  /** Column in the feature model: the feature name, or `<feature>__<input>` for a partial. */
+  column: string;
+  agg: string;
+  aggFunction: AggFunction;
+}
+
+/** A group of aggregates sharing the same row filter, computed in one CTE. */
+export interface FilterGroupPlan {
+  cte: string;
+  where: string | null;
+  window: WindowSpec | null;
+  aggregates: AggregatePlan[];
+}
+
+export interface FeatureModelPlan {
+  input: string;
+  model: string;
+  stagingModel: string;
+  /** In priority order: the first non-null identifier of a row decides its entity. */
+  ids: IdColumnPlan[];
+  groups: FilterGroupPlan[];
+}
+
+export interface BaseColumnPlan {
+  feature: string;
+  /** SQL over the joined feature models, e.g. `coalesce(int_orders__features.order_count, 0)`. */
+  sql: string;
+}
+
+export interface DerivedLayerPlan {
+  cte: string;
+  from: string;
+  columns: { feature: string; expr: string }[];
+}
+
+export interface RegistryRowPlan {
+  name: string;
+  kind: 'aggregate' | 'derived';
+  description: string;
+  inputs: string;
+  definition: string;
+  filter: string;
+  window: string;
+  dependsOn: string;
+}
+
+export interface ColumnDoc {
+  name: string;
+  description: string;
+  tests?: string[];
+}
+
+export interface ModelDoc {
+  name: string;
+  description: string;
+  columns: ColumnDoc[];
+}
+
+export interface ProjectPlan {
+  /** dbt project and profile name. */
+  projectName: string;
+  entity: string;
+  entityIdColumn: string;
+  specFile: string;
+  warehouse: { type: 'duckdb'; path: string };
+  sources: SourcePlan[];
+  staging: StagingPlan[];
+  identity: {
+    identifiersModel: string;
+    edgesModel: string;
+    componentsModel: string;
+    idGraphModel: string;
+    /** Every id column of every input, for the identifier dictionary. */
+    occurrences: StagingIdOccurrence[];
+    pairs: EdgePairPlan[];
+  };
+  features: FeatureModelPlan[];
+  mart: {
+    model: string;
+    baseColumns: BaseColumnPlan[];
+    derivedLayers: DerivedLayerPlan[];
+    /** Final column order after the entity id. */
+    featureOrder: string[];
+  };
+  registry: { model: string; rows: RegistryRowPlan[] };
+  docs: { staging: ModelDoc[]; identity: ModelDoc[]; features: ModelDoc[]; marts: ModelDoc[] };
+}
+
+export interface StagingIdOccurrence {
+  input: string;
+  stagingModel: string;
+  idType: string;
+  cleanColumn: string;
+}
