@@ -1,0 +1,250 @@
+{#-
+  materialized='c360_connected_components'
+
+  The model selects an edge list: BIGINT columns node_a, node_b (duplicates, self-edges and both
+  directions are fine). The materialization builds {{ this }} as a table
+      node_id BIGINT, component_id BIGINT
+  with one row per node of at least one non-self edge; component_id is the smallest node_id of the
+  node's connected component.
+
+  Algorithm: randomized contraction (Bögeholz, Brand, Todor 2020), O(log n) rounds, one
+  `create table as` per round. Round i:
+    m_i(v)  = the node u of N[v] (v and its neighbours) with the smallest (c360.round_hash(u, i), u)
+    e_{i+1} = distinct (least(m_i(a), m_i(b)), greatest(...)) over e_i, self-loops dropped
+  until no edges remain (a converged cluster's edges become self-loops, so it leaves the working
+  set). The labels are then composed backwards, f_i(v) = coalesce(f_{i+1}(m_i(v)), m_i(v)), and
+  component_id = min(node_id) per final label. No recursive CTEs, no label propagation.
+
+  Config: max_rounds (default 64): more rounds raise a compiler error.
+  Side tables in the target schema: <identifier>__cc_e<N>, __cc_m<N>, __cc_f<N> (dropped at the
+  end, and at the start if a crashed run left them), <identifier>__rounds (round, edges): the edge
+  count entering each round, row 0 = the distinct non-self input edges; kept for the CLI summary.
+  The result is built as <identifier>__dbt_tmp and swapped in like dbt's table materialization, so
+  a failed build leaves the previous table intact.
+-#}
+{% materialization c360_connected_components, default %}
+
+    {%- set max_rounds = config.get('max_rounds', 64) -%}
+    {%- if max_rounds is not number or max_rounds < 1 -%}
+        {{ exceptions.raise_compiler_error("c360_connected_components: model " ~ this ~ ": max_rounds must be a positive integer, got " ~ max_rounds) }}
+    {%- endif -%}
+    {%- set max_rounds = max_rounds | int -%}
+
+    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
+    {%- set backup_relation_type = 'table' if existing_relation is none else existing_relation.type -%}
+    {%- set backup_relation = make_backup_relation(target_relation, backup_relation_type) -%}
+    {%- set rounds_relation = c360._cc_relation('rounds') -%}
+
+    {{ drop_relation_if_exists(load_cached_relation(intermediate_relation)) }}
+    {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}
+    {% do c360._cc_drop_work_tables() %}
+
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {#- round 0: the model's edges, normalised (a < b), distinct, without self-loops -#}
+    {%- set e0 = c360._cc_relation('cc_e0') -%}
+    {% call statement('c360_cc_e0') -%}
+        {{ get_create_table_as_sql(False, e0, c360._cc_initial_edges_sql(sql)) }}
+    {%- endcall %}
+
+    {%- set ns = namespace(edges=c360._cc_count(e0), maps=0, done=false) -%}
+    {%- set rounds = [(0, ns.edges)] -%}
+    {{ log("c360: " ~ this.identifier ~ " round 0: " ~ ns.edges ~ " edges", info=True) }}
+
+    {%- for i in range(max_rounds + 1) -%}
+        {%- if not ns.done -%}
+            {%- if ns.edges == 0 -%}
+                {%- set ns.done = true -%}
+            {%- elif i >= max_rounds -%}
+                {% do c360._cc_drop_work_tables() %}
+                {% do adapter.commit() %}
+                {{ exceptions.raise_compiler_error("c360_connected_components: model " ~ this ~ " did not converge: round " ~ i ~ " still has " ~ ns.edges ~ " edges after max_rounds=" ~ max_rounds ~ "; raise config max_rounds or check the edge list") }}
+            {%- else -%}
+                {%- set e_in = c360._cc_relation('cc_e' ~ i) -%}
+                {%- set m_out = c360._cc_relation('cc_m' ~ i) -%}
+                {%- set e_out = c360._cc_relation('cc_e' ~ (i + 1)) -%}
+                {% call statement('c360_cc_m' ~ i) -%}
+                    {{ get_create_table_as_sql(False, m_out, c360._cc_representatives_sql(e_in, i)) }}
+                {%- endcall %}
+                {% call statement('c360_cc_e' ~ (i + 1)) -%}
+                    {{ get_create_table_as_sql(False, e_out, c360._cc_contract_sql(e_in, m_out)) }}
+                {%- endcall %}
+                {%- set ns.maps = i + 1 -%}
+                {%- set ns.edges = c360._cc_count(e_out) -%}
+                {%- do rounds.append((i + 1, ns.edges)) -%}
+                {{ log("c360: " ~ this.identifier ~ " round " ~ (i + 1) ~ ": " ~ ns.edges ~ " edges", info=True) }}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {#- compose the round maps backwards: f_{k-1} = m_{k-1}; f_i(v) = coalesce(f_{i+1}(m_i(v)), m_i(v)) -#}
+    {%- if ns.maps > 0 -%}
+        {%- set ns.labels = c360._cc_relation('cc_m' ~ (ns.maps - 1)) -%}
+        {%- for i in range(ns.maps - 2, -1, -1) -%}
+            {%- set f_out = c360._cc_relation('cc_f' ~ i) -%}
+            {% call statement('c360_cc_f' ~ i) -%}
+                {{ get_create_table_as_sql(False, f_out, c360._cc_compose_sql(c360._cc_relation('cc_m' ~ i), ns.labels)) }}
+            {%- endcall %}
+            {%- set ns.labels = f_out -%}
+        {%- endfor -%}
+        {%- set final_sql -%}
+            select
+                cast(node_id as {{ dbt.type_bigint() }}) as node_id,
+                cast(min(node_id) over (partition by rep) as {{ dbt.type_bigint() }}) as component_id
+            from {{ ns.labels }}
+        {%- endset -%}
+    {%- else -%}
+        {%- set final_sql -%}
+            select
+                cast(null as {{ dbt.type_bigint() }}) as node_id,
+                cast(null as {{ dbt.type_bigint() }}) as component_id
+            where 1 = 0
+        {%- endset -%}
+    {%- endif -%}
+
+    {% call statement('main') -%}
+        {{ get_create_table_as_sql(False, intermediate_relation, final_sql) }}
+    {%- endcall %}
+
+    {#- the per-round edge counts, kept next to the result -#}
+    {%- set rounds_rows = [] -%}
+    {%- for r in rounds -%}
+        {%- do rounds_rows.append("select cast(" ~ r[0] ~ " as " ~ dbt.type_int() ~ ") as round, cast(" ~ r[1] ~ " as " ~ dbt.type_bigint() ~ ") as edges") -%}
+    {%- endfor -%}
+    {{ drop_relation_if_exists(load_cached_relation(rounds_relation)) }}
+    {% call statement('c360_cc_rounds') -%}
+        {{ get_create_table_as_sql(False, rounds_relation, rounds_rows | join('\nunion all\n')) }}
+    {%- endcall %}
+
+    {#- swap: existing -> backup, tmp -> target, drop backup after commit -#}
+    {% if existing_relation is not none %}
+        {% set existing_relation = load_cached_relation(existing_relation) %}
+        {% if existing_relation is not none %}
+            {{ adapter.rename_relation(existing_relation, backup_relation) }}
+        {% endif %}
+    {% endif %}
+    {{ adapter.rename_relation(intermediate_relation, target_relation) }}
+
+    {% do c360._cc_drop_work_tables() %}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {% do persist_docs(target_relation, model) %}
+    {{ adapter.commit() }}
+
+    {{ drop_relation_if_exists(backup_relation) }}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+    {{ return({'relations': [target_relation]}) }}
+
+{% endmaterialization %}
+
+
+{#- private: a side table of the model being built, <identifier>__<suffix>, in its schema -#}
+{% macro _cc_relation(suffix) -%}
+    {{ return(api.Relation.create(
+        database=this.database,
+        schema=this.schema,
+        identifier=this.identifier ~ '__' ~ suffix,
+        type='table')) }}
+{%- endmacro %}
+
+{#- private: drop every <identifier>__cc_<e|m|f><N> work table in the target schema (listed
+    without the cache, so leftovers of a crashed earlier run are found too) -#}
+{% macro _cc_drop_work_tables() -%}
+    {%- set schema_relation = api.Relation.create(database=this.database, schema=this.schema) -%}
+    {%- set prefix = (this.identifier ~ '__cc_') | lower -%}
+    {%- set listed = list_relations_without_caching(schema_relation) -%}
+    {%- for row in listed -%}
+        {%- set name = (row['name'] or '') | string -%}
+        {%- set lname = name | lower -%}
+        {%- if lname.startswith(prefix) and lname[prefix | length:][:1] in ['e', 'm', 'f'] and lname[prefix | length + 1:].isdigit() -%}
+            {% do adapter.drop_relation(api.Relation.create(database=this.database, schema=this.schema, identifier=name, type='table')) %}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- private: select count(*) of a relation as an int -#}
+{% macro _cc_count(relation) -%}
+    {%- set result = run_query("select count(*) from " ~ relation) -%}
+    {{ return(result.columns[0].values()[0] | int) }}
+{%- endmacro %}
+
+{% macro _cc_initial_edges_sql(model_sql) -%}
+    with model_edges as (
+        select
+            cast(node_a as {{ dbt.type_bigint() }}) as node_a,
+            cast(node_b as {{ dbt.type_bigint() }}) as node_b
+        from (
+            {{ model_sql }}
+        ) as model_sql
+    )
+    select distinct
+        case when node_a < node_b then node_a else node_b end as node_a,
+        case when node_a < node_b then node_b else node_a end as node_b
+    from model_edges
+    where node_a is not null
+        and node_b is not null
+        and node_a <> node_b
+{%- endmacro %}
+
+{#- private: round i's representative of every node: argmin over N[v] of (round_hash(u, i), u) -#}
+{% macro _cc_representatives_sql(edges, round_number) -%}
+    with nodes as (
+        select node_a as node_id from {{ edges }}
+        union
+        select node_b as node_id from {{ edges }}
+    ),
+    hashed as (
+        select node_id, {{ c360.round_hash('node_id', round_number) }} as h
+        from nodes
+    ),
+    closed_neighbourhood as (
+        select node_a as v, node_b as u from {{ edges }}
+        union all
+        select node_b as v, node_a as u from {{ edges }}
+        union all
+        select node_id as v, node_id as u from nodes
+    ),
+    ranked as (
+        select
+            closed_neighbourhood.v,
+            closed_neighbourhood.u,
+            row_number() over (
+                partition by closed_neighbourhood.v
+                order by hashed.h, closed_neighbourhood.u
+            ) as rank_in_neighbourhood
+        from closed_neighbourhood
+        inner join hashed
+            on hashed.node_id = closed_neighbourhood.u
+    )
+    select v as node_id, u as rep
+    from ranked
+    where rank_in_neighbourhood = 1
+{%- endmacro %}
+
+{#- private: contract the edges through the round's map, drop self-loops -#}
+{% macro _cc_contract_sql(edges, map) -%}
+    with mapped as (
+        select map_a.rep as rep_a, map_b.rep as rep_b
+        from {{ edges }} as edges
+        inner join {{ map }} as map_a on map_a.node_id = edges.node_a
+        inner join {{ map }} as map_b on map_b.node_id = edges.node_b
+        where map_a.rep <> map_b.rep
+    )
+    select distinct
+        case when rep_a < rep_b then rep_a else rep_b end as node_a,
+        case when rep_a < rep_b then rep_b else rep_a end as node_b
+    from mapped
+{%- endmacro %}
+
+{#- private: f_i(v) = coalesce(f_{i+1}(m_i(v)), m_i(v)) -#}
+{% macro _cc_compose_sql(map, later_labels) -%}
+    select
+        round_map.node_id,
+        coalesce(later.rep, round_map.rep) as rep
+    from {{ map }} as round_map
+    left join {{ later_labels }} as later
+        on later.node_id = round_map.rep
+{%- endmacro %}
