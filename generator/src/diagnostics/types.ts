@@ -10,6 +10,9 @@ export interface Diagnostic {
   /** 1-based; 0 when the problem has no position (e.g. file missing). */
   line: number;
   col: number;
+  /** End of the offending node (1-based, exclusive column), for the caret underline. Optional. */
+  endLine?: number;
+  endCol?: number;
   /** "did you mean `orders`?" or how to fix it. */
   hint?: string;
 }
