@@ -9,7 +9,7 @@
 import { isCollection, isMap, isNode, isScalar, LineCounter, parseDocument, type Document, type Pair } from 'yaml';
 import type { ZodIssue } from 'zod';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { closest, didYouMean } from '../diagnostics/suggest.js';
 import type { Diagnostic, Severity } from '../diagnostics/types.js';
 import {
   ALLOWED_KEYS,
@@ -144,7 +144,8 @@ class Reporter {
     if (path.length > 0 && typeof path[path.length - 1] === 'string') {
       const pair = this.pair(path);
       const node = pair?.value;
-      const useKey = key || !isNode(node) || isCollection(node);
+      const empty = isScalar(node) && node.range !== undefined && node.range !== null && node.range[0] === node.range[1];
+      const useKey = key || !isNode(node) || isCollection(node) || empty;
       if (useKey && isNode(pair?.key) && pair.key.range) return this.fromOffsets(pair.key.range[0], pair.key.range[1]);
     }
     const node = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
@@ -170,8 +171,10 @@ export function loadSpec(text: string, file: string): LoadResult {
   for (const e of doc.errors) {
     const loc = r.fromOffsets(e.pos[0], e.pos[1]);
     if (e.code === 'DUPLICATE_KEY') {
-      const key = text.slice(e.pos[0], e.pos[1]).trim() || '?';
-      r.error('C360-E102', `duplicate key ${JSON.stringify(key.replace(/^["']|["']$/g, ''))}`, loc, 'each key may appear once per mapping; remove or merge the repeated one');
+      const m = /^(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\n]|'')*)'|([^\n#]*?))\s*:(?:\s|$)/.exec(text.slice(e.pos[0]));
+      const key = m ? (m[1] ?? m[2]?.replaceAll("''", "'") ?? m[3]!) : text.slice(e.pos[0], e.pos[1]);
+      const span = m ? m[0].replace(/\s*:\s*$/, '').length : e.pos[1] - e.pos[0];
+      r.error('C360-E102', `duplicate key ${JSON.stringify(key)}`, r.fromOffsets(e.pos[0], e.pos[0] + span), 'each key may appear once per mapping; remove or merge the repeated one');
     } else {
       r.error('C360-E101', `invalid YAML: ${e.message.replace(/\s+/g, ' ').trim()}`, loc);
     }
@@ -219,7 +222,8 @@ function reportIssue(r: Reporter, issue: ZodIssue, raw: unknown): void {
   const section = String(path[0] ?? '');
   /** The issue is about a name used as a key (id_types.<name>, inputs.<name>, ...). */
   const isNameKey = path.length === 2 && section in KIND_BY_SECTION;
-  const value = isNameKey ? String(last) : valueAt(raw, path);
+  const nameIssue = isNameKey && ['invalid_string', 'too_big', 'custom'].includes(issue.code);
+  const value = nameIssue ? String(last) : valueAt(raw, path);
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
 
   switch (issue.code) {
@@ -241,13 +245,18 @@ function reportIssue(r: Reporter, issue: ZodIssue, raw: unknown): void {
       const subject = where === '' ? 'the spec' : where;
       let hint: string | undefined;
       if (last === 'default_country' && typeof value === 'number') hint = `quote it: default_country: '${value}'`;
-      else if (path.length === 2 && value === null && section in KIND_BY_SECTION) hint = 'write `{}` to use the defaults';
+      else if (path.length === 2 && value === null && (section === 'id_types' || section === 'sources')) hint = 'write `{}` to use the defaults';
+      else if (last === 'window' && typeof value === 'number') hint = `add a unit, e.g. window: ${value} days`;
       else if (where === '') hint = 'a c360.yml is a mapping with version, entity, id_types and inputs (run `c360-gen init` for a starter)';
       r.error('C360-E105', `${subject} must be ${describeExpected(issue.expected)}, got ${describeValue(value)}`, r.locate(path), hint);
       return;
     }
     case 'invalid_literal': {
-      if (where === 'version') {
+      if (value === undefined) {
+        const parent = pathToString(path.slice(0, -1));
+        const msg = parent ? `missing required key "${String(last)}" in ${parent}` : `missing required top-level key "${String(last)}"`;
+        r.error('C360-E104', msg, r.locate(path), REQUIRED_HINTS[String(last)]);
+      } else if (where === 'version') {
         r.error('C360-E106', `unsupported spec version ${shown}`, r.locate(path), 'this c360-gen reads `version: 1`');
       } else {
         r.error('C360-E110', `invalid ${where} ${shown}`, r.locate(path), `expected ${JSON.stringify(issue.expected)}`);
@@ -385,7 +394,7 @@ function checkMeaning(r: Reporter, raw: unknown): void {
           new RegExp(s);
         } catch (e) {
           const why = (e as Error).message.split(': ').pop();
-          r.error('C360-E115', `invalid regular expression ${JSON.stringify(s)} in ${pathToString(path)}: ${why}`, r.locate(path), 'in single-quoted YAML a backslash is literal: write \'.*@example\\.com$\'');
+          r.error('C360-E115', `invalid regular expression ${JSON.stringify(s)} in ${pathToString(path)}: ${why}`, r.locate(path), s.includes('\\') ? "in YAML, single-quote patterns with backslashes: '.*@example\\.com$'" : undefined);
         }
       }
     }
@@ -397,12 +406,16 @@ function checkMeaning(r: Reporter, raw: unknown): void {
 
   // inputs
   const usedIdTypes = new Set<string>();
+  /** Id types suggested for a misspelt one: not reported as unused as well. */
+  const suggestedIdTypes = new Set<string>();
   const usedSources = new Set<string>();
   for (const [name, inp] of entries(raw.inputs)) {
     if (!isObj(inp)) continue;
     for (const [idType] of entries(inp.ids)) {
       if (idTypeNames.includes(idType)) usedIdTypes.add(idType);
       else if (isObj(raw.id_types)) {
+        const suggestion = closest(idType, idTypeNames);
+        if (suggestion) suggestedIdTypes.add(suggestion);
         r.error(
           'C360-E202',
           `unknown id type "${idType}" in inputs.${name}.ids`,
@@ -482,7 +495,7 @@ function checkMeaning(r: Reporter, raw: unknown): void {
   // warnings
   if (isObj(raw.inputs) && entries(raw.inputs).every(([, inp]) => isObj(inp) && isObj(inp.ids))) {
     for (const name of idTypeNames) {
-      if (usedIdTypes.has(name)) continue;
+      if (usedIdTypes.has(name) || suggestedIdTypes.has(name)) continue;
       r.warn('C360-W401', `id type "${name}" is declared but no input uses it`, r.locate(['id_types', name], true), "map a column to it in an input's `ids`, or remove it");
     }
   }
