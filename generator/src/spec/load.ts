@@ -133,7 +133,7 @@ class Reporter {
     const parent = path.length === 1 ? this.doc.contents : this.doc.getIn(path.slice(0, -1), true);
     if (!isMap(parent)) return undefined;
     const last = path[path.length - 1];
-    return parent.items.find((p) => (isScalar(p.key) ? p.key.value === last : p.key === last));
+    return parent.items.find((p) => (isScalar(p.key) ? String(p.key.value) === String(last) : p.key === last));
   }
 
   /**
