@@ -21,6 +21,8 @@ describe('schema/c360.schema.json', () => {
   it('is strict and carries the name, window and relation patterns', () => {
     const s = buildJsonSchema() as any;
     expect(s.additionalProperties).toBe(false);
+    expect(s.properties.id_types.minProperties).toBe(1);
+    expect(s.properties.inputs.additionalProperties.properties.ids.minProperties).toBe(1);
     expect(s.required).toEqual(['version', 'entity', 'id_types', 'inputs']);
     expect(s.properties.version.const ?? s.properties.version.enum?.[0]).toBe(1);
     expect(JSON.stringify(s.properties.inputs.propertyNames)).toContain('a-z0-9_');
