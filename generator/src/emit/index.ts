@@ -104,6 +104,10 @@ export function emitProject(plan: ProjectPlan): FileMap {
   files.set(`models/marts/${id.idGraphModel}.sql`, render('models/marts/id_graph.sql.ejs', common));
   files.set(`models/marts/${plan.mart.model}.sql`, render('models/marts/entity_360.sql.ejs', common));
   files.set(`models/marts/${plan.registry.model}.sql`, render('models/marts/feature_registry.sql.ejs', common));
+  files.set(`models/marts/${id.summaryModel}.sql`, render('models/marts/identity_summary.sql.ejs', common));
+  files.set(`models/marts/${id.largestClustersModel}.sql`, render('models/marts/largest_clusters.sql.ejs', common));
+  files.set('tests/identity/assert_edges_within_one_cluster.sql', render('tests/edges_within_one_cluster.sql.ejs', common));
+  files.set('tests/identity/warn_cluster_size.sql', render('tests/cluster_size_warning.sql.ejs', common));
   files.set('models/marts/_marts__models.yml', yamlFile(plan.specFile, modelsYaml(plan.docs.marts)));
 
   for (const [path, text] of vendoredMacros()) files.set(path, text);

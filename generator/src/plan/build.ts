@@ -26,6 +26,7 @@ export const stagingModelName = (input: string) => `stg_${input}`;
 export const featureModelName = (input: string) => `int_${input}__features`;
 /** Column that carries the canonical id inside generated CTEs (never collides with user columns). */
 export const ENTITY_KEY = 'c360_entity_id';
+export const DEFAULT_CLUSTER_SIZE_WARN = 50;
 
 export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
   const idTypes = new Map(spec.idTypes.map((t) => [t.name, t]));
@@ -53,15 +54,21 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
     edgesModel: `int_${spec.entity}__edges`,
     componentsModel: `int_${spec.entity}__components`,
     idGraphModel: `${spec.entity}_id_graph`,
+    summaryModel: `${spec.entity}_identity_summary`,
+    largestClustersModel: `${spec.entity}_largest_clusters`,
     occurrences,
     pairs,
   };
 
   const plan: ProjectPlan = {
-    projectName: `c360_${spec.entity}`,
+    // The project is named after the vendored macro package so that `c360.<macro>` and
+    // adapter.dispatch(..., 'c360') resolve without `dbt deps` (docs/decisions/0001).
+    projectName: 'c360',
     entity: spec.entity,
     entityIdColumn,
     specFile,
+    idTypes: spec.idTypes.map((t) => t.name),
+    clusterSizeWarn: DEFAULT_CLUSTER_SIZE_WARN,
     warehouse: spec.warehouse,
     sources,
     staging,
@@ -339,6 +346,31 @@ function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
       columns: [
         { name: id, description: `Canonical ${spec.entity} id.`, tests: ['unique', 'not_null'] },
         ...spec.features.map((f) => ({ name: f.name, description: featureDescription(f) })),
+      ],
+    },
+    {
+      name: i.summaryModel,
+      description: 'Identity health in one row: identifiers, clusters, stitch ratio, largest cluster, edges and contraction rounds.',
+      columns: [
+        { name: 'identifiers', description: 'Distinct identifiers.' },
+        { name: `${spec.entity}s`, description: `Canonical ${spec.entity}s (clusters).` },
+        { name: `stitched_${spec.entity}s`, description: 'Clusters with more than one identifier.' },
+        { name: 'stitched_identifiers', description: 'Identifiers in clusters with more than one identifier.' },
+        { name: `identifiers_per_${spec.entity}`, description: 'Stitch ratio: identifiers per cluster.' },
+        { name: 'largest_cluster', description: 'Identifiers in the largest cluster.' },
+        { name: 'edges', description: 'Identity edges.' },
+        { name: 'rounds', description: 'Contraction rounds the connected components took.' },
+      ],
+    },
+    {
+      name: i.largestClustersModel,
+      description: 'The 100 largest clusters, with identifiers per type: where over-stitching shows first.',
+      columns: [
+        { name: id, description: `Canonical ${spec.entity} id.`, tests: ['unique', 'not_null'] },
+        { name: 'identifiers', description: 'Identifiers in the cluster.' },
+        ...plan.idTypes.map((t) => ({ name: `${t}_count`, description: `Identifiers of type ${t}.` })),
+        { name: 'first_seen_at', description: 'Earliest first_seen_at of its identifiers.' },
+        { name: 'size_rank', description: '1 = largest.' },
       ],
     },
     {

@@ -588,21 +588,27 @@ function parseRelation(text: string): RelationSpec {
   return { kind: 'table', schema: t[1] ?? null, table: t[2]! };
 }
 
+export const DEFAULT_PHONE_COUNTRY = '1';
+
 function parseWindow(text: string): WindowSpec {
   const m = WINDOW_RE.exec(text)!;
   return { amount: Number(m[1]), unit: m[2]!.replace(/s$/, '') as WindowSpec['unit'], text };
 }
 
 function resolve(r: Reporter, raw: RawSpec): Spec {
-  const idTypes: IdTypeSpec[] = Object.entries(raw.id_types).map(([name, t]) => ({
-    name,
-    normalize: t.normalize ?? defaultNormalizer(name),
-    junk: t.junk ?? true,
-    excludeValues: t.exclude?.values ?? [],
-    excludeRegex: asList(t.exclude?.regex) as string[],
-    defaultCountry: t.default_country ?? '',
-    pos: r.pos(['id_types', name]),
-  }));
+  const idTypes: IdTypeSpec[] = Object.entries(raw.id_types).map(([name, t]) => {
+    const normalize = t.normalize ?? defaultNormalizer(name);
+    return {
+      name,
+      normalize,
+      junk: t.junk ?? true,
+      excludeValues: t.exclude?.values ?? [],
+      excludeRegex: asList(t.exclude?.regex) as string[],
+      // Phones without a country code are read as NANP (+1) unless the spec says otherwise.
+      defaultCountry: t.default_country ?? (normalize === 'phone' ? DEFAULT_PHONE_COUNTRY : ''),
+      pos: r.pos(['id_types', name]),
+    };
+  });
 
   const inputs: InputSpec[] = Object.entries(raw.inputs).map(([name, inp]) => ({
     name,

@@ -37,7 +37,7 @@ inputs:
       sources: [],
       idTypes: [
         { name: 'email', normalize: 'email', junk: true, excludeValues: [], excludeRegex: [], defaultCountry: '', pos: { line: 4, col: 3 } },
-        { name: 'phone', normalize: 'phone', junk: true, excludeValues: [], excludeRegex: [], defaultCountry: '', pos: { line: 5, col: 3 } },
+        { name: 'phone', normalize: 'phone', junk: true, excludeValues: [], excludeRegex: [], defaultCountry: '1', pos: { line: 5, col: 3 } },
         { name: 'user_id', normalize: 'trim', junk: true, excludeValues: [], excludeRegex: [], defaultCountry: '', pos: { line: 6, col: 3 } },
       ],
       inputs: [
