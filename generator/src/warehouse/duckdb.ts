@@ -16,11 +16,21 @@ export async function withDuckDb<T>(path: string, fn: (db: DuckDbClient) => Prom
     return await fn({
       async query(sql: string) {
         const reader = await conn.runAndReadAll(sql);
-        return reader.getRowObjectsJS() as Row[];
+        return (reader.getRowObjectsJS() as Row[]).map(toPlainNumbers);
       },
     });
   } finally {
     conn.closeSync();
     instance.closeSync();
   }
+}
+
+/** BIGINT comes back as bigint; counts and ids that fit are easier to use as numbers. */
+function toPlainNumbers(row: Row): Row {
+  for (const [k, v] of Object.entries(row)) {
+    if (typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)) {
+      row[k] = Number(v);
+    }
+  }
+  return row;
 }
