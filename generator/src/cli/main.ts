@@ -10,6 +10,7 @@ import { checkProject, OverwriteRefusedError, writeProject } from '../io/project
 import { generate } from '../pipeline.js';
 import { STARTER_SPEC } from '../spec/starter.js';
 import { runDemo } from './demo.js';
+import { runExplainCommand } from '../explain/command.js';
 
 export class ExitError extends Error {
   constructor(readonly exitCode: number, message = '') {
@@ -125,6 +126,21 @@ export function buildProgram(): Command {
       if (!Number.isInteger(seed)) throw new ExitError(2, 'error: --seed must be an integer');
       const code = await runDemo({ out: resolve(opts.out), outLabel: opts.out, customers, seed });
       if (code !== 0) throw new ExitError(code);
+    });
+
+  program
+    .command('explain')
+    .description('why is an identifier in its cluster: its customer, and the chain of rows that linked it (reads the built warehouse)')
+    .argument('<value>', 'an identifier value as it appears in the data (normalised like the staging models do)')
+    .option('--type <id_type>', 'the id type of <value> (default: try every id type of the spec)')
+    .option('--to <value>', 'show the shortest chain from <value> to this identifier')
+    .option('--spec <path>', 'spec file', 'c360.yml')
+    .option('--project <dir>', 'generated project folder (its DuckDB file is read)', 'c360_project')
+    .option('--json', 'print the result as JSON')
+    .action(async (value: string, opts: { type?: string; to?: string; spec: string; project: string; json?: boolean }) => {
+      const r = await runExplainCommand(value, opts);
+      process.stdout.write(r.stdout);
+      if (r.code !== 0) throw new ExitError(r.code, r.stderr);
     });
 
   return program;

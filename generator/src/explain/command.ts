@@ -1,0 +1,173 @@
+// The `explain` command: load the spec, run the explain logic, render text or JSON and decide the
+// exit code (0 found, 1 not found / not linked / warehouse missing, 2 usage). cli/main.ts prints
+// the result; nothing here exits the process.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatDiagnostics } from '../diagnostics/format.js';
+import { generate } from '../pipeline.js';
+import { explain, type Chain, type ExplainResult, type Identifier, type Lookup, type Normalization } from './explain.js';
+
+export interface ExplainCommandOptions {
+  type?: string;
+  to?: string;
+  spec: string;
+  project: string;
+  json?: boolean;
+}
+
+export interface CommandOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runExplainCommand(value: string, opts: ExplainCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<CommandOutput> {
+  const specPath = resolve(opts.spec);
+  if (!existsSync(specPath)) {
+    return fail(1, `error[C360-E001]: spec file not found: ${opts.spec}\n  = hint: run explain where c360.yml is, or pass --spec <path>`);
+  }
+  const text = readFileSync(specPath, 'utf8');
+  const g = generate(text, opts.spec);
+  if (!g.spec || !g.plan) {
+    return fail(1, formatDiagnostics(g.diagnostics, new Map([[opts.spec, text]]), { color: false }));
+  }
+  const result = await explain(g.spec, g.plan, resolve(opts.project), { value, type: opts.type, to: opts.to }, env);
+  const code = exitCode(result);
+  if (opts.json) {
+    return { code, stdout: JSON.stringify({ ...result, exitCode: code }, null, 2) + '\n', stderr: '' };
+  }
+  const rendered = renderText(result, opts.project);
+  return code === 0 ? { code, stdout: rendered, stderr: '' } : { code, stdout: '', stderr: rendered.trimEnd() };
+}
+
+const fail = (code: number, stderr: string): CommandOutput => ({ code, stdout: '', stderr });
+
+export function exitCode(r: ExplainResult): number {
+  switch (r.status) {
+    case 'found':
+      return 0;
+    case 'usage':
+    case 'ambiguous':
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+const id = (i: Identifier) => `${i.idType} ${i.idValue}`;
+const quote = (s: string) => JSON.stringify(s);
+
+function reasonText(n: Normalization): string {
+  switch (n.reason) {
+    case 'empty':
+      return n.normalized === null || n.normalized === '' ? 'empty or not a valid value after normalising' : 'empty';
+    case 'junk':
+      return `${quote(n.normalized ?? '')} is junk (built-in junk list or all zeros): staging nulls it, it never stitches`;
+    case 'excluded_value':
+      return `${quote(n.normalized ?? '')} is excluded by the spec (exclude_values: ${quote(n.detail ?? '')})`;
+    case 'excluded_regex':
+      return `${quote(n.normalized ?? '')} is excluded by the spec (exclude_regex: ${quote(n.detail ?? '')})`;
+    default:
+      return '';
+  }
+}
+
+function renderLookup(q: Lookup, lines: string[]) {
+  for (const n of q.normalizations) {
+    const head = `  as ${n.idType.padEnd(12)} (${n.normalizer})`;
+    if (n.value === null) lines.push(`${head}: ${reasonText(n)}`);
+    else lines.push(`${head}: ${quote(n.value)} ${n.found ? 'found' : 'not in the id graph'}`);
+  }
+}
+
+function renderChain(c: Chain, lines: string[]) {
+  if (c.links.length === 0) return;
+  lines.push(`  ${id(c.links[0].from)}`);
+  for (const l of c.links) {
+    if (l.evidence.length === 0) {
+      lines.push(`    └ linked (no staging row found any more: the data changed since the last dbt build?)`);
+    }
+    l.evidence.forEach((e, i) => {
+      const cols = e.columns.map(([k, v]) => `${k}=${v ?? 'null'}`).join(', ');
+      const more = e.rows > 1 ? `, +${e.rows - 1} more row${e.rows > 2 ? 's' : ''}` : '';
+      lines.push(`    ${i === 0 ? '└ via' : '  and'} ${e.input} at ${e.occurredAt ?? '(no timestamp)'}${cols ? ` (${cols}${more})` : more ? ` (${more.slice(2)})` : ''}`);
+    });
+    lines.push(`  ${id(l.to)}`);
+  }
+}
+
+export function renderText(r: ExplainResult, projectLabel: string): string {
+  const lines: string[] = [];
+  switch (r.status) {
+    case 'usage':
+      lines.push(`error: ${r.message}`);
+      break;
+    case 'no_warehouse':
+      lines.push(`error: no built warehouse to explain from: ${r.reason}`);
+      lines.push(`  = hint: run dbt build in ${projectLabel} first (or set C360_DUCKDB_PATH to the DuckDB file it built)`);
+      break;
+    case 'not_found': {
+      const what = r.which === 'to' ? `--to ${quote(r.query.value)}` : quote(r.query.value);
+      lines.push(`error: ${what} is not an identifier in ${r.idGraphModel}`);
+      renderLookup(r.query, lines);
+      const nulled = r.query.normalizations.filter((n) => n.reason === 'junk' || n.reason === 'excluded_value' || n.reason === 'excluded_regex');
+      if (nulled.length > 0 && nulled.length === r.query.normalizations.filter((n) => n.reason !== 'empty').length) {
+        lines.push('  = hint: junk and excluded values are nulled in staging, so they never join a cluster');
+      } else {
+        lines.push(`  = hint: check the spelling and --type; if the data changed, run dbt build in ${projectLabel} again`);
+      }
+      break;
+    }
+    case 'ambiguous': {
+      const what = r.which === 'to' ? `--to ${quote(r.query.value)}` : quote(r.query.value);
+      lines.push(`error: ${what} is an identifier of several types; say which with ${r.which === 'to' ? 'a more specific value' : '--type'}:`);
+      for (const c of r.candidates) lines.push(`  --type ${c.idType.padEnd(12)} ${c.idValue}  (in ${c.entityId})`);
+      break;
+    }
+    case 'not_linked':
+      lines.push(`${id(r.identifier)} and ${id(r.to)} are different ${r.entityIdColumn.replace(/_id$/, '')}s: not linked by any chain of identifiers`);
+      lines.push(`  ${id(r.identifier).padEnd(40)} ${r.entityIdColumn} ${r.identifier.entityId}`);
+      lines.push(`  ${id(r.to).padEnd(40)} ${r.entityIdColumn} ${r.to.entityId}`);
+      break;
+    case 'found': {
+      lines.push(`${quote(r.query.value)} is ${id(r.identifier)}`);
+      const n = r.query.normalizations.find((x) => x.idType === r.identifier.idType);
+      if (n) lines.push(`  normalised with ${n.normalizer}`);
+      lines.push('');
+      const c = r.cluster;
+      lines.push(`${r.entityIdColumn} ${c.entityId}: ${c.size} identifier${c.size === 1 ? '' : 's'}, oldest first`);
+      const tw = Math.max(...c.identifiers.map((i) => i.idType.length));
+      const vw = Math.min(48, Math.max(...c.identifiers.map((i) => i.idValue.length)));
+      for (const i of c.identifiers) {
+        const mark = i.nodeId === r.identifier.nodeId ? '>' : ' ';
+        lines.push(
+          `  ${mark} ${i.idType.padEnd(tw)}  ${i.idValue.padEnd(vw)}  first seen ${i.firstSeenAt ?? '(never dated)'}${i.oldest ? `  (oldest: the ${r.entityIdColumn} is named after it)` : ''}`,
+        );
+      }
+      lines.push('');
+      if (r.edgeCapExceeded) {
+        lines.push(`the cluster has ${r.edges} edges, more than explain walks; no chains computed (look at its size in the largest-clusters model)`);
+      } else if (c.size === 1) {
+        lines.push('no links: the identifier is not linked to any other');
+      } else if (r.to) {
+        if (r.to.nodeId === r.identifier.nodeId) lines.push('--to is the same identifier');
+        else {
+          const chain = r.chains[0];
+          lines.push(`shortest chain to ${id(r.to)}: ${chain.links.length} link${chain.links.length === 1 ? '' : 's'}`);
+          renderChain(chain, lines);
+        }
+      } else {
+        lines.push(
+          `shortest chains to the other identifiers${r.chainsTotal > r.chains.length ? ` (nearest ${r.chains.length} of ${r.chainsTotal}; use --to for another)` : ''}:`,
+        );
+        r.chains.forEach((ch, i) => {
+          if (i > 0) lines.push('');
+          renderChain(ch, lines);
+        });
+      }
+      break;
+    }
+  }
+  return lines.join('\n') + '\n';
+}

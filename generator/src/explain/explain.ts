@@ -1,0 +1,345 @@
+// `c360-gen explain`: why is an identifier in its cluster? Reads what the generated project built
+// (the id graph, the identity edges and the staging rows) and returns a result object; printing
+// and exit codes are the command's job (./command.ts). No process.exit, no printing here.
+
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { EdgePairPlan, IdColumnPlan, ProjectPlan, StagingPlan } from '../plan/types.js';
+import type { IdTypeSpec, Spec } from '../spec/types.js';
+import { withDuckDb, type DuckDbClient } from '../warehouse/duckdb.js';
+import { adjacency, bfs, pathTo, type Edge } from './graph.js';
+import { cleanId, describeNormalizer, type CleanReason } from './normalize.js';
+import { sqlIdent, sqlLiteral } from './sql.js';
+
+export const DEFAULT_CHAIN_LIMIT = 20;
+export const DEFAULT_EDGE_CAP = 100_000;
+/** Raw columns shown per evidence row. */
+export const EVIDENCE_COLUMNS = 4;
+
+export interface Identifier {
+  idType: string;
+  idValue: string;
+  firstSeenAt: string | null;
+  nodeId: number;
+}
+
+export interface ClusterIdentifier extends Identifier {
+  /** The oldest identifier of the cluster: the canonical id is a hash of it. */
+  oldest: boolean;
+}
+
+/** How the value given on the command line reads as one id type. */
+export interface Normalization {
+  idType: string;
+  normalizer: string;
+  /** The normalised value before junk / exclusion checks. */
+  normalized: string | null;
+  /** What the staging models hold (null: the value never stitches as this type). */
+  value: string | null;
+  reason: CleanReason | null;
+  detail?: string;
+  /** The value is in the id graph as this type. */
+  found: boolean;
+}
+
+export interface Evidence {
+  input: string;
+  occurredAt: string | null;
+  /** The first non-identifier columns of the earliest row, as text. */
+  columns: [string, string | null][];
+  /** Rows of the input that carry both identifiers. */
+  rows: number;
+}
+
+export interface Link {
+  from: Identifier;
+  to: Identifier;
+  /** One entry per input that links the two, earliest first; empty when no row is found any more. */
+  evidence: Evidence[];
+}
+
+export interface Chain {
+  target: Identifier;
+  links: Link[];
+}
+
+export interface Cluster {
+  entityId: string;
+  size: number;
+  identifiers: ClusterIdentifier[];
+}
+
+export interface Lookup {
+  value: string;
+  normalizations: Normalization[];
+}
+
+export type ExplainResult =
+  | {
+      status: 'found';
+      entityIdColumn: string;
+      query: Lookup;
+      identifier: Identifier;
+      cluster: Cluster;
+      /** The --to identifier, when one was given. */
+      to: Identifier | null;
+      chains: Chain[];
+      /** Identifiers there were chains to (more than `chains.length` when capped). */
+      chainsTotal: number;
+      edges: number;
+      /** The cluster had more edges than the cap: no chains were computed. */
+      edgeCapExceeded: boolean;
+    }
+  | { status: 'not_found'; which: 'value' | 'to'; query: Lookup; idGraphModel: string; projectDir: string }
+  | {
+      status: 'ambiguous';
+      which: 'value' | 'to';
+      query: Lookup;
+      candidates: (Identifier & { entityId: string })[];
+    }
+  | {
+      status: 'not_linked';
+      entityIdColumn: string;
+      identifier: Identifier & { entityId: string };
+      to: Identifier & { entityId: string };
+    }
+  | { status: 'no_warehouse'; dbPath: string; projectDir: string; reason: string }
+  | { status: 'usage'; message: string };
+
+export interface ExplainOptions {
+  value: string;
+  type?: string;
+  to?: string;
+  chainLimit?: number;
+  edgeCap?: number;
+}
+
+/** The DuckDB file the project's profiles.yml points at: $C360_DUCKDB_PATH or warehouse.path, from the project folder. */
+export function warehousePath(plan: ProjectPlan, projectDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const p = env.C360_DUCKDB_PATH || plan.warehouse.path;
+  return isAbsolute(p) ? p : resolve(projectDir, p);
+}
+
+/** Open the project's warehouse read-only and explain. */
+export async function explain(
+  spec: Spec,
+  plan: ProjectPlan,
+  projectDir: string,
+  opts: ExplainOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ExplainResult> {
+  const usage = checkUsage(spec, opts);
+  if (usage) return usage;
+  const dbPath = warehousePath(plan, projectDir, env);
+  if (!existsSync(dbPath)) {
+    return { status: 'no_warehouse', dbPath, projectDir, reason: `${dbPath} does not exist` };
+  }
+  let missing: string[];
+  try {
+    return await withDuckDb(dbPath, async (db) => {
+      missing = await missingModels(db, plan);
+      if (missing.length > 0) {
+        return { status: 'no_warehouse', dbPath, projectDir, reason: `${dbPath} has no ${missing.join(', ')}` } as const;
+      }
+      return explainInDb(db, spec, plan, opts, projectDir);
+    });
+  } catch (e) {
+    return { status: 'no_warehouse', dbPath, projectDir, reason: `cannot read ${dbPath}: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+function checkUsage(spec: Spec, opts: ExplainOptions): ExplainResult | null {
+  if (opts.type !== undefined && !spec.idTypes.some((t) => t.name === opts.type)) {
+    return { status: 'usage', message: `unknown id type '${opts.type}'; the spec has: ${spec.idTypes.map((t) => t.name).join(', ')}` };
+  }
+  for (const [what, v] of [['the value', opts.value], ['--to', opts.to]] as const) {
+    if (v !== undefined && v.includes('\u0000')) return { status: 'usage', message: `${what} cannot contain a NUL character` };
+  }
+  return null;
+}
+
+async function missingModels(db: DuckDbClient, plan: ProjectPlan): Promise<string[]> {
+  const wanted = [plan.identity.idGraphModel, plan.identity.edgesModel];
+  const rows = await db.query(
+    `select table_name from information_schema.tables where table_schema = 'main' and table_name in (${wanted.map(sqlLiteral).join(', ')})`,
+  );
+  const have = new Set(rows.map((r) => String(r.table_name)));
+  return wanted.filter((w) => !have.has(w));
+}
+
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** The explain logic against an open warehouse (tests call it directly). */
+export async function explainInDb(
+  db: DuckDbClient,
+  spec: Spec,
+  plan: ProjectPlan,
+  opts: ExplainOptions,
+  projectDir = '.',
+): Promise<ExplainResult> {
+  const usage = checkUsage(spec, opts);
+  if (usage) return usage;
+  const idGraph = `main.${sqlIdent(plan.identity.idGraphModel)}`;
+  const entityCol = sqlIdent(plan.entityIdColumn);
+  const types = opts.type ? spec.idTypes.filter((t) => t.name === opts.type) : spec.idTypes;
+
+  const lookup = async (value: string, among: IdTypeSpec[]) => {
+    const normalizations: Normalization[] = among.map((t) => normalizationOf(value, t));
+    const wanted = normalizations.filter((n) => n.value !== null);
+    const rows = wanted.length === 0 ? [] : await db.query(
+      `select id_type, id_value, cast(first_seen_at as varchar) as first_seen_at, node_id, ${entityCol} as entity_id
+       from ${idGraph}
+       where ${wanted.map((n) => `(id_type = ${sqlLiteral(n.idType)} and id_value = ${sqlLiteral(n.value!)})`).join(' or ')}
+       order by node_id`,
+    );
+    const hits = rows.map((r) => ({ ...identifierOf(r), entityId: String(r.entity_id) }));
+    for (const n of normalizations) n.found = hits.some((h) => h.idType === n.idType);
+    return { query: { value, normalizations }, hits };
+  };
+
+  const from = await lookup(opts.value, types);
+  if (from.hits.length === 0) return { status: 'not_found', which: 'value', query: from.query, idGraphModel: plan.identity.idGraphModel, projectDir };
+  if (from.hits.length > 1) return { status: 'ambiguous', which: 'value', query: from.query, candidates: from.hits };
+  const start = from.hits[0];
+
+  let to: (Identifier & { entityId: string }) | null = null;
+  if (opts.to !== undefined) {
+    // --to is tried as every id type; one in the same cluster wins.
+    const all = await lookup(opts.to, spec.idTypes);
+    if (all.hits.length === 0) return { status: 'not_found', which: 'to', query: all.query, idGraphModel: plan.identity.idGraphModel, projectDir };
+    const same = all.hits.filter((h) => h.entityId === start.entityId);
+    const pick = same.length > 0 ? same : all.hits;
+    if (pick.length > 1) return { status: 'ambiguous', which: 'to', query: all.query, candidates: pick };
+    to = pick[0];
+    if (to.entityId !== start.entityId) {
+      return { status: 'not_linked', entityIdColumn: plan.entityIdColumn, identifier: start, to };
+    }
+  }
+
+  // The cluster, oldest first: node ids are numbered in first-seen order and the canonical id is
+  // named after the smallest one.
+  const members = (
+    await db.query(
+      `select id_type, id_value, cast(first_seen_at as varchar) as first_seen_at, node_id
+       from ${idGraph} where ${entityCol} = ${sqlLiteral(start.entityId)} order by node_id`,
+    )
+  ).map(identifierOf);
+  const cluster: Cluster = {
+    entityId: start.entityId,
+    size: members.length,
+    identifiers: members.map((m, i) => ({ ...m, oldest: i === 0 })),
+  };
+  const byNode = new Map(members.map((m) => [m.nodeId, m]));
+
+  const edgesTable = `main.${sqlIdent(plan.identity.edgesModel)}`;
+  const clusterNodes = `(select node_id from ${idGraph} where ${entityCol} = ${sqlLiteral(start.entityId)})`;
+  const edgeCap = opts.edgeCap ?? DEFAULT_EDGE_CAP;
+  const [{ n: edgeCountRaw }] = await db.query(`select count(*) as n from ${edgesTable} where node_a in ${clusterNodes}`);
+  const edgeCount = Number(edgeCountRaw);
+  const base = {
+    status: 'found' as const,
+    entityIdColumn: plan.entityIdColumn,
+    query: from.query,
+    identifier: strip(start),
+    cluster,
+    to: to ? strip(to) : null,
+    edges: edgeCount,
+  };
+  if (edgeCount > edgeCap) return { ...base, chains: [], chainsTotal: 0, edgeCapExceeded: true };
+
+  const edges: Edge[] = (await db.query(`select node_a, node_b from ${edgesTable} where node_a in ${clusterNodes}`)).map(
+    (r) => [Number(r.node_a), Number(r.node_b)] as const,
+  );
+  const tree = bfs(adjacency(edges), start.nodeId);
+  let targets: number[];
+  let chainsTotal: number;
+  if (to) {
+    targets = to.nodeId === start.nodeId ? [] : [to.nodeId];
+    chainsTotal = targets.length;
+  } else {
+    const reachable = [...tree.dist.entries()].filter(([n]) => n !== start.nodeId).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    chainsTotal = reachable.length;
+    targets = reachable.slice(0, opts.chainLimit ?? DEFAULT_CHAIN_LIMIT).map(([n]) => n);
+  }
+
+  const evidenceCache = new Map<string, Promise<Evidence[]>>();
+  const evidenceFor = (a: Identifier, b: Identifier) => {
+    const key = a.nodeId < b.nodeId ? `${a.nodeId}-${b.nodeId}` : `${b.nodeId}-${a.nodeId}`;
+    let p = evidenceCache.get(key);
+    if (!p) evidenceCache.set(key, (p = findEvidence(db, plan, a, b)));
+    return p;
+  };
+  const chains: Chain[] = [];
+  for (const t of targets) {
+    const path = pathTo(tree, t);
+    if (!path) continue; // cannot happen for a cluster's member unless the build is inconsistent
+    const links: Link[] = [];
+    for (let i = 0; i + 1 < path.length; i++) {
+      const a = byNode.get(path[i])!;
+      const b = byNode.get(path[i + 1])!;
+      links.push({ from: a, to: b, evidence: await evidenceFor(a, b) });
+    }
+    chains.push({ target: byNode.get(t)!, links });
+  }
+  return { ...base, chains, chainsTotal, edgeCapExceeded: false };
+}
+
+function strip<T extends Identifier>(i: T): Identifier {
+  return { idType: i.idType, idValue: i.idValue, firstSeenAt: i.firstSeenAt, nodeId: i.nodeId };
+}
+
+function identifierOf(r: Record<string, unknown>): Identifier {
+  return { idType: String(r.id_type), idValue: String(r.id_value), firstSeenAt: text(r.first_seen_at), nodeId: Number(r.node_id) };
+}
+
+export function normalizationOf(value: string, t: IdTypeSpec): Normalization {
+  const c = cleanId(value, t);
+  return {
+    idType: t.name,
+    normalizer: `${t.normalize}: ${describeNormalizer(t.normalize, t.defaultCountry)}`,
+    normalized: c.normalized,
+    value: c.value,
+    reason: c.reason,
+    ...(c.detail !== undefined ? { detail: c.detail } : {}),
+    found: false,
+  };
+}
+
+/** The (staging model, column for a, column for b) combinations that can have linked a and b. */
+export function evidenceSources(plan: ProjectPlan, a: Identifier, b: Identifier): { staging: StagingPlan; colA: IdColumnPlan; colB: IdColumnPlan }[] {
+  const out: { staging: StagingPlan; colA: IdColumnPlan; colB: IdColumnPlan }[] = [];
+  const staging = new Map(plan.staging.map((s) => [s.input, s]));
+  const add = (p: EdgePairPlan, colA: IdColumnPlan, colB: IdColumnPlan) => out.push({ staging: staging.get(p.input)!, colA, colB });
+  for (const p of plan.identity.pairs) {
+    if (p.a.idType === a.idType && p.b.idType === b.idType) add(p, p.a, p.b);
+    else if (p.a.idType === b.idType && p.b.idType === a.idType) add(p, p.b, p.a);
+  }
+  return out;
+}
+
+async function findEvidence(db: DuckDbClient, plan: ProjectPlan, a: Identifier, b: Identifier): Promise<Evidence[]> {
+  const found: Evidence[] = [];
+  for (const { staging, colA, colB } of evidenceSources(plan, a, b)) {
+    const rows = await db.query(
+      `with matching as (
+         select * from main.${sqlIdent(staging.model)}
+         where ${sqlIdent(colA.cleanColumn)} = ${sqlLiteral(a.idValue)} and ${sqlIdent(colB.cleanColumn)} = ${sqlLiteral(b.idValue)}
+       ),
+       earliest as (
+         select *, count(*) over () as c360_explain_rows from matching order by occurred_at nulls last limit 1
+       )
+       select cast(columns(*) as varchar) from earliest`,
+    );
+    if (rows.length === 0) continue;
+    const row = rows[0];
+    const hidden = new Set(
+      ['occurred_at', 'c360_explain_rows', staging.occurredAt, ...staging.ids.flatMap((c) => [c.column, c.cleanColumn])].map((c) => c.toLowerCase()),
+    );
+    const columns = Object.entries(row)
+      .filter(([k]) => !hidden.has(k.toLowerCase()))
+      .slice(0, EVIDENCE_COLUMNS)
+      .map(([k, v]) => [k, text(v)] as [string, string | null]);
+    found.push({ input: staging.input, occurredAt: text(row.occurred_at), columns, rows: Number(row.c360_explain_rows) });
+  }
+  return found.sort((x, y) => (x.occurredAt ?? '\uffff').localeCompare(y.occurredAt ?? '\uffff') || x.input.localeCompare(y.input));
+}
