@@ -113,6 +113,10 @@ export interface ProjectPlan {
   entity: string;
   entityIdColumn: string;
   specFile: string;
+  /** Id type names in spec order. */
+  idTypes: string[];
+  /** Clusters with more identifiers than this raise a warning test. */
+  clusterSizeWarn: number;
   warehouse: { type: 'duckdb'; path: string };
   sources: SourcePlan[];
   staging: StagingPlan[];
@@ -121,6 +125,8 @@ export interface ProjectPlan {
     edgesModel: string;
     componentsModel: string;
     idGraphModel: string;
+    summaryModel: string;
+    largestClustersModel: string;
     /** Every id column of every input, for the identifier dictionary. */
     occurrences: StagingIdOccurrence[];
     pairs: EdgePairPlan[];
