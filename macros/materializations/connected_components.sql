@@ -36,6 +36,7 @@
     {%- set backup_relation_type = 'table' if existing_relation is none else existing_relation.type -%}
     {%- set backup_relation = make_backup_relation(target_relation, backup_relation_type) -%}
     {%- set rounds_relation = c360._cc_relation('rounds') -%}
+    {%- set grant_config = config.get('grants') -%}
 
     {{ drop_relation_if_exists(load_cached_relation(intermediate_relation)) }}
     {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}
@@ -130,6 +131,7 @@
 
     {% do c360._cc_drop_work_tables() %}
     {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke(existing_relation, full_refresh_mode=True)) %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
 
