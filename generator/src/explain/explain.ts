@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { EdgePairPlan, IdColumnPlan, ProjectPlan, StagingPlan } from '../plan/types.js';
 import type { IdTypeSpec, Spec } from '../spec/types.js';
 import { withDuckDb, type DuckDbClient } from '../warehouse/duckdb.js';
-import { adjacency, bfs, pathTo, type Edge } from './graph.js';
+import { adjacency, bfs, nearestTargets, pathTo, type Edge } from './graph.js';
 import { cleanId, describeNormalizer, type CleanReason } from './normalize.js';
 import { sqlIdent, sqlLiteral } from './sql.js';
 
@@ -257,9 +257,9 @@ export async function explainInDb(
     targets = to.nodeId === start.nodeId ? [] : [to.nodeId];
     chainsTotal = targets.length;
   } else {
-    const reachable = [...tree.dist.entries()].filter(([n]) => n !== start.nodeId).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    const reachable = nearestTargets(tree);
     chainsTotal = reachable.length;
-    targets = reachable.slice(0, opts.chainLimit ?? DEFAULT_CHAIN_LIMIT).map(([n]) => n);
+    targets = reachable.slice(0, Math.max(0, opts.chainLimit ?? DEFAULT_CHAIN_LIMIT));
   }
 
   const evidenceCache = new Map<string, Promise<Evidence[]>>();

@@ -62,6 +62,14 @@ export function shortestPath(edges: Iterable<Edge>, from: number, to: number): n
   return pathTo(bfs(adjacency(edges), from), to);
 }
 
+/** Reachable nodes other than the source, nearest first (ties by node id). */
+export function nearestTargets(tree: BfsTree): number[] {
+  return [...tree.dist.entries()]
+    .filter(([n]) => n !== tree.source)
+    .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+    .map(([n]) => n);
+}
+
 /**
  * One shortest chain from `from` to each other reachable node, nearest first (ties by node id),
  * at most `limit` of them; `total` is how many nodes there were to reach.
@@ -72,9 +80,6 @@ export function shortestPathTree(
   limit = 20,
 ): { chains: number[][]; total: number } {
   const tree = bfs(adjacency(edges), from);
-  const targets = [...tree.dist.entries()]
-    .filter(([n]) => n !== from)
-    .sort((a, b) => a[1] - b[1] || a[0] - b[0])
-    .map(([n]) => n);
+  const targets = nearestTargets(tree);
   return { chains: targets.slice(0, Math.max(0, limit)).map((t) => pathTo(tree, t)!), total: targets.length };
 }

@@ -73,6 +73,9 @@ describe('explain on the brief', () => {
     const capped = await explain(spec, plan, built.dir, { value: '(650) 672 5618', chainLimit: 1 }, {});
     expect(capped.status === 'found' && [capped.chains.length, capped.chainsTotal]).toEqual([1, 2]);
     expect(renderText(capped, 'p')).toContain('nearest 1 of 2');
+    const tooBig = await explain(spec, plan, built.dir, { value: '(650) 672 5618', edgeCap: 1 }, {});
+    expect(tooBig).toMatchObject({ status: 'found', edges: 2, edgeCapExceeded: true, chains: [] });
+    expect(renderText(tooBig, 'p')).toContain('more than explain walks');
   });
 
   it('a single identifier, --type, junk, unknown values, different customers, a missing warehouse', async () => {
