@@ -56,7 +56,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     return 1;
   }
 
-  const summary = await withDuckDb(dbPath, async (db) => {
+  const { summary, top } = await withDuckDb(dbPath, async (db) => {
     const entity = result.plan!.entity;
     const idCol = result.plan!.entityIdColumn;
     const [c] = await db.query(`select count(*) as customers from main.${entity}_360`);
@@ -80,7 +80,11 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
          (select count(*) from (select person_index from truth group by 1 having count(distinct ${idCol}) = 1) x) as persons_whole,
          (select count(*) from (select ${idCol} from truth group by 1 having count(distinct person_index) > 1) y) as clusters_merged`,
     );
-    return { ...c, ...g, ...f, ...rounds[0], ...t } as Record<string, unknown>;
+    const top = await db.query(
+      `select ${idCol}, total_revenue, order_count, avg_order_value, cast(last_seen_at as date) as last_seen
+       from main.${result.plan!.mart.model} order by total_revenue desc nulls last, ${idCol} limit 3`,
+    );
+    return { summary: { ...c, ...g, ...f, ...rounds[0], ...t } as Record<string, unknown>, top };
   });
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -94,6 +98,17 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   log(`  dbt                  ${counts.models} models, ${counts.tests} tests: ${counts.pass} passed, ${counts.fail} failed, ${counts.warn} warned`);
   log(`  database             ${dbPath}`);
   log(`  took                 ${seconds}s\n`);
-  log(`  try: duckdb ${relative(process.cwd(), dbPath)} "select * from ${result.plan!.mart.model} order by total_revenue desc limit 5"`);
+  log(`  top customers by total_revenue (${result.plan!.mart.model}):`);
+  log(formatTable(top).map((l) => `    ${l}`).join('\n'));
+  log(`\n  next: open ${relative(process.cwd(), specPath)}, add a feature, and run \`c360-gen generate --spec ${relative(process.cwd(), specPath)} --out ${relative(process.cwd(), projectDir)}\``);
   return 0;
+}
+
+function formatTable(rows: Record<string, unknown>[]): string[] {
+  if (rows.length === 0) return ['(no rows)'];
+  const cols = Object.keys(rows[0]);
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v));
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))];
 }

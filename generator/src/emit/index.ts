@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { PACKAGE_ROOT } from '../dbt/locate.js';
 import { ENTITY_KEY } from '../plan/build.js';
-import type { ModelDoc, ProjectPlan } from '../plan/types.js';
+import type { IdColumnPlan, ModelDoc, ProjectPlan } from '../plan/types.js';
 import { jinjaList, jinjaString, sqlString } from './quote.js';
 
 /** Relative path (posix) → file contents. Sorted by path. */
@@ -74,7 +74,7 @@ function vendoredMacros(): [string, string][] {
 export function emitProject(plan: ProjectPlan): FileMap {
   const files = new Map<string, string>();
   const banner = sqlBanner(plan.specFile);
-  const common = { p: plan, banner, entityKey: ENTITY_KEY, jinja: jinjaString, jinjaList, sqlString };
+  const common = { p: plan, banner, entityKey: ENTITY_KEY, jinja: jinjaString, jinjaList, sqlString, cleanIdArgs };
 
   files.set('dbt_project.yml', yamlFile(plan.specFile, dbtProject(plan)));
   files.set('profiles.yml', yamlFile(plan.specFile, profiles(plan)));
@@ -112,6 +112,16 @@ export function emitProject(plan: ProjectPlan): FileMap {
 
   for (const [path, text] of vendoredMacros()) files.set(path, text);
   return sortByPath(files);
+}
+
+/** Arguments of c360.clean_id for one id column; defaults of the macro are left out. */
+function cleanIdArgs(c: IdColumnPlan): string {
+  const args = [jinjaString(c.column), `normalize=${jinjaString(c.normalize)}`];
+  if (!c.junk) args.push('junk=false');
+  if (c.excludeValues.length) args.push(`exclude_values=${jinjaList(c.excludeValues)}`);
+  if (c.excludeRegex.length) args.push(`exclude_regex=${jinjaList(c.excludeRegex)}`);
+  if (c.normalize === 'phone') args.push(`default_country=${jinjaString(c.defaultCountry)}`);
+  return args.join(', ');
 }
 
 export function sortByPath(files: FileMap): FileMap {

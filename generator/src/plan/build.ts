@@ -171,9 +171,8 @@ function planFeatureModels(spec: Spec, staging: StagingPlan[]): FeatureModelPlan
     }
     // The unfiltered group is `all_rows`; filtered groups are numbered in spec order.
     const list = [...groups.values()];
-    list.forEach((g, i) => {
-      g.cte = g.where === null && g.window === null ? 'all_rows' : `filter_${i + 1}`;
-    });
+    let filtered = 0;
+    for (const g of list) g.cte = g.where === null && g.window === null ? 'all_rows' : `filter_${++filtered}`;
     models.push({ input: s.input, model: featureModelName(s.input), stagingModel: s.model, ids: s.ids, groups: list });
   }
   return models;

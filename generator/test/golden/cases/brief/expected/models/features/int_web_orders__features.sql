@@ -20,7 +20,7 @@ keyed as (
     -- a row belongs to the customer of its first non-null identifier, in spec order
     select
         staged.*,
-        coalesce(id_1.customer_id) as c360_entity_id
+        id_1.customer_id as c360_entity_id
     from staged
     left join id_graph as id_1
         on id_1.id_type = 'email'

@@ -10,9 +10,8 @@ renamed as (
     select
         *,
         cast(purchased_at as timestamp) as occurred_at,
-        {{ c360.clean_id('phone', normalize='phone', junk=true, exclude_values=[], exclude_regex=[], default_country='1') }} as c360_phone__phone,
-        {{ c360.clean_id('email', normalize='email', junk=true, exclude_values=[], exclude_regex=[], default_country='') }} as c360_email__email
-
+        {{ c360.clean_id('phone', normalize='phone', default_country='1') }} as c360_phone__phone,
+        {{ c360.clean_id('email', normalize='email') }} as c360_email__email
     from source
 
 )

@@ -10,9 +10,8 @@ renamed as (
     select
         *,
         cast(paid_at as timestamp) as occurred_at,
-        {{ c360.clean_id('payments_id', normalize='trim', junk=true, exclude_values=[], exclude_regex=[], default_country='') }} as c360_payments_id__payments_id,
-        {{ c360.clean_id('phone', normalize='phone', junk=true, exclude_values=[], exclude_regex=[], default_country='1') }} as c360_phone__phone
-
+        {{ c360.clean_id('payments_id', normalize='trim') }} as c360_payments_id__payments_id,
+        {{ c360.clean_id('phone', normalize='phone', default_country='1') }} as c360_phone__phone
     from source
 
 )

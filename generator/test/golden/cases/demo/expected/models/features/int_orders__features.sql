@@ -20,7 +20,7 @@ keyed as (
     -- a row belongs to the customer of its first non-null identifier, in spec order
     select
         staged.*,
-        coalesce(id_1.customer_id) as c360_entity_id
+        id_1.customer_id as c360_entity_id
     from staged
     left join id_graph as id_1
         on id_1.id_type = 'email'
@@ -62,7 +62,7 @@ all_rows as (
 
 ),
 
-filter_3 as (
+filter_2 as (
 
     select
         c360_entity_id,
@@ -84,14 +84,14 @@ final as (
         all_rows.order_count,
         all_rows.first_seen_at__orders,
         all_rows.last_seen_at__orders,
-        filter_3.orders_last_30_days
+        filter_2.orders_last_30_days
     from entities
     left join filter_1
         on filter_1.c360_entity_id = entities.c360_entity_id
     left join all_rows
         on all_rows.c360_entity_id = entities.c360_entity_id
-    left join filter_3
-        on filter_3.c360_entity_id = entities.c360_entity_id
+    left join filter_2
+        on filter_2.c360_entity_id = entities.c360_entity_id
 
 )
 

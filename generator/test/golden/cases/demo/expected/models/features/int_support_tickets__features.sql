@@ -20,7 +20,7 @@ keyed as (
     -- a row belongs to the customer of its first non-null identifier, in spec order
     select
         staged.*,
-        coalesce(id_1.customer_id) as c360_entity_id
+        id_1.customer_id as c360_entity_id
     from staged
     left join id_graph as id_1
         on id_1.id_type = 'email'
@@ -47,7 +47,7 @@ all_rows as (
 
 ),
 
-filter_2 as (
+filter_1 as (
 
     select
         c360_entity_id,
@@ -64,12 +64,12 @@ final as (
     select
         entities.c360_entity_id as customer_id,
         all_rows.support_tickets_count,
-        filter_2.high_priority_tickets
+        filter_1.high_priority_tickets
     from entities
     left join all_rows
         on all_rows.c360_entity_id = entities.c360_entity_id
-    left join filter_2
-        on filter_2.c360_entity_id = entities.c360_entity_id
+    left join filter_1
+        on filter_1.c360_entity_id = entities.c360_entity_id
 
 )
 

@@ -55,7 +55,7 @@ all_rows as (
 
 ),
 
-filter_2 as (
+filter_1 as (
 
     select
         c360_entity_id,
@@ -75,12 +75,12 @@ final as (
         all_rows.web_sessions,
         all_rows.first_seen_at__web_events,
         all_rows.last_seen_at__web_events,
-        filter_2.web_events_last_30_days
+        filter_1.web_events_last_30_days
     from entities
     left join all_rows
         on all_rows.c360_entity_id = entities.c360_entity_id
-    left join filter_2
-        on filter_2.c360_entity_id = entities.c360_entity_id
+    left join filter_1
+        on filter_1.c360_entity_id = entities.c360_entity_id
 
 )
 

@@ -10,11 +10,10 @@ renamed as (
     select
         *,
         cast(sent_at as timestamp) as occurred_at,
-        {{ c360.clean_id('device_id', normalize='trim', junk=true, exclude_values=[], exclude_regex=[], default_country='') }} as c360_device_id__device_id,
-        {{ c360.clean_id('user_id', normalize='trim', junk=true, exclude_values=[], exclude_regex=[], default_country='') }} as c360_user_id__user_id,
-        {{ c360.clean_id('phone', normalize='phone', junk=true, exclude_values=[], exclude_regex=[], default_country='1') }} as c360_phone__phone,
-        {{ c360.clean_id('email', normalize='email', junk=true, exclude_values=[], exclude_regex=[], default_country='') }} as c360_email__email
-
+        {{ c360.clean_id('device_id', normalize='trim') }} as c360_device_id__device_id,
+        {{ c360.clean_id('user_id', normalize='trim') }} as c360_user_id__user_id,
+        {{ c360.clean_id('phone', normalize='phone', default_country='1') }} as c360_phone__phone,
+        {{ c360.clean_id('email', normalize='email') }} as c360_email__email
     from source
 
 )

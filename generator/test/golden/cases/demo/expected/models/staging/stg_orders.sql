@@ -10,8 +10,7 @@ renamed as (
     select
         *,
         cast(created_at as timestamp) as occurred_at,
-        {{ c360.clean_id('email', normalize='email', junk=true, exclude_values=[], exclude_regex=[], default_country='') }} as c360_email__email
-
+        {{ c360.clean_id('email', normalize='email') }} as c360_email__email
     from source
 
 )

@@ -10,10 +10,9 @@ renamed as (
     select
         *,
         cast(timestamp as timestamp) as occurred_at,
-        {{ c360.clean_id('anonymous_id', normalize='trim', junk=true, exclude_values=[], exclude_regex=[], default_country='') }} as c360_anonymous_id__anonymous_id,
-        {{ c360.clean_id('user_id', normalize='trim', junk=true, exclude_values=[], exclude_regex=[], default_country='') }} as c360_user_id__user_id,
-        {{ c360.clean_id('context_traits_email', normalize='email', junk=true, exclude_values=[], exclude_regex=[], default_country='') }} as c360_email__context_traits_email
-
+        {{ c360.clean_id('anonymous_id', normalize='trim') }} as c360_anonymous_id__anonymous_id,
+        {{ c360.clean_id('user_id', normalize='trim') }} as c360_user_id__user_id,
+        {{ c360.clean_id('context_traits_email', normalize='email') }} as c360_email__context_traits_email
     from source
 
 )

@@ -10,8 +10,7 @@ renamed as (
     select
         *,
         cast(created_at as timestamp) as occurred_at,
-        {{ c360.clean_id('user_id', normalize='trim', junk=true, exclude_values=[], exclude_regex=[], default_country='') }} as c360_user_id__user_id
-
+        {{ c360.clean_id('user_id', normalize='trim') }} as c360_user_id__user_id
     from source
 
 )
