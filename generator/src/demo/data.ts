@@ -18,15 +18,10 @@
 // Person 0 is the brief's person: rob@rudderstack.com buys on the website (100.00), uses the
 // mobile app with phone 650-672-5618, and subscribes with payments id 8967-1324-5126-0897 (30.00).
 
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import {
-  DuckDBAppender,
-  DuckDBConnection,
-  DuckDBDecimalValue,
-  DuckDBInstance,
-  DuckDBTimestampValue,
-} from '@duckdb/node-api';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 
 export type DemoIdType = 'email' | 'phone' | 'user_id' | 'anonymous_id' | 'device_id' | 'payments_id';
 
@@ -227,14 +222,16 @@ function messTrim(rng: Rng, v: string): string {
   return rng() < 0.04 ? ` ${v} ` : v;
 }
 
-const hex = (n: number, width: number): string => (n >>> 0).toString(16).padStart(width, '0').slice(-width);
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex8 = (n: number): string => HEX2[(n >>> 24) & 255]! + HEX2[(n >>> 16) & 255]! + HEX2[(n >>> 8) & 255]! + HEX2[n & 255]!;
+const hex4 = (n: number): string => HEX2[(n >>> 8) & 255]! + HEX2[n & 255]!;
 
 /** A UUID-shaped id whose last 12 hex digits are a global counter, so it is unique. */
 function uuidLike(rng: Rng, counter: number): string {
   const r1 = Math.floor(rng() * 4294967296);
   const r2 = Math.floor(rng() * 4294967296);
   const hi = Math.floor(counter / 4294967296);
-  return `${hex(r1, 8)}-${hex(r2 >>> 16, 4)}-4${hex(r2, 3)}-${hex(0x8000 | (r1 & 0x3fff), 4)}-${hex(hi, 4)}${hex(counter, 8)}`;
+  return `${hex8(r1)}-${hex4(r2 >>> 16)}-4${hex4(r2).slice(1)}-${hex4(0x8000 | (r1 & 0x3fff))}-${hex4(hi)}${hex8(counter)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,19 +255,74 @@ const APP_EVENTS = ['Application Opened', 'Application Backgrounded', 'Product V
 const PRIORITIES = ['low', 'normal', 'normal', 'high', 'urgent'];
 const PLANS = [999, 1999, 3000, 4999];
 
+/** Streams one table's rows to a CSV file (strings always quoted, so '' and NULL stay apart). */
+class CsvSink {
+  count = 0;
+  // Lines are encoded into a fixed buffer at once, so they die young (no old-generation GC churn).
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private off = 0;
+  private readonly fd: number;
+  private readonly types: readonly ColType[];
+
+  constructor(
+    readonly def: TableDef,
+    readonly path: string,
+  ) {
+    this.fd = openSync(path, 'w');
+    this.types = def.columns.map(([, t]) => t);
+  }
+
+  push(row: readonly Cell[]): void {
+    let line = '';
+    for (let c = 0; c < row.length; c++) {
+      const v = row[c];
+      if (c > 0) line += ',';
+      if (v === null || v === undefined) continue;
+      switch (this.types[c]) {
+        case 'varchar': {
+          const s = v as string;
+          line += s.includes('"') ? `"${s.replace(/"/g, '""')}"` : `"${s}"`;
+          break;
+        }
+        case 'decimal': {
+          const cents = v as number;
+          line += `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+          break;
+        }
+        default:
+          line += String(v);
+      }
+    }
+    line += '\n';
+    if (this.off + 3 * line.length > this.buf.length) this.flush();
+    if (3 * line.length > this.buf.length) writeSync(this.fd, line);
+    else this.off += this.buf.write(line, this.off, 'utf8');
+    this.count++;
+  }
+
+  flush(): void {
+    if (this.off > 0) writeSync(this.fd, this.buf, 0, this.off);
+    this.off = 0;
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
 class Writer {
-  readonly rows: Record<TableName, Cell[][]> = {
-    web_events: [],
-    app_events: [],
-    orders: [],
-    payments: [],
-    support_tickets: [],
-    ground_truth_identifiers: [],
-    ground_truth_persons: [],
-  };
+  readonly sinks: Record<TableName, CsvSink>;
   private counters = { web: 0, app: 0, order: 0, payment: 0, ticket: 0, anon: 0, device: 0 };
 
-  constructor(private readonly rng: Rng) {}
+  constructor(
+    private readonly rng: Rng,
+    dir: string,
+  ) {
+    this.sinks = Object.fromEntries(
+      (Object.keys(TABLES) as TableName[]).map((t) => [t, new CsvSink(TABLES[t], join(dir, `${t}.csv`))]),
+    ) as Record<TableName, CsvSink>;
+  }
 
   nextAnon(): string {
     return uuidLike(this.rng, ++this.counters.anon);
@@ -279,19 +331,19 @@ class Writer {
     return uuidLike(this.rng, 0x10000000 + ++this.counters.device).toUpperCase();
   }
   web(anon: string | null, userId: string | null, email: string | null, event: string, ts: number): void {
-    this.rows.web_events.push([uuidLike(this.rng, ++this.counters.web), anon, userId, email, event, ts]);
+    this.sinks.web_events.push([uuidLike(this.rng, ++this.counters.web), anon, userId, email, event, ts]);
   }
   app(device: string | null, userId: string | null, phone: string | null, email: string | null, event: string, ts: number): void {
-    this.rows.app_events.push([uuidLike(this.rng, ++this.counters.app), device, userId, phone, email, event, ts]);
+    this.sinks.app_events.push([uuidLike(this.rng, ++this.counters.app), device, userId, phone, email, event, ts]);
   }
   order(email: string | null, cents: number, status: 'paid' | 'refunded', ts: number): void {
-    this.rows.orders.push([`ord_${String(++this.counters.order).padStart(7, '0')}`, email, cents, status, ts]);
+    this.sinks.orders.push([`ord_${String(++this.counters.order).padStart(7, '0')}`, email, cents, status, ts]);
   }
   payment(paymentsId: string | null, phone: string | null, cents: number, ts: number): void {
-    this.rows.payments.push([`pay_${String(++this.counters.payment).padStart(7, '0')}`, paymentsId, phone, cents, ts]);
+    this.sinks.payments.push([`pay_${String(++this.counters.payment).padStart(7, '0')}`, paymentsId, phone, cents, ts]);
   }
   ticket(email: string | null, priority: string, ts: number): void {
-    this.rows.support_tickets.push([`tkt_${String(++this.counters.ticket).padStart(6, '0')}`, email, priority, ts]);
+    this.sinks.support_tickets.push([`tkt_${String(++this.counters.ticket).padStart(6, '0')}`, email, priority, ts]);
   }
 }
 
@@ -428,40 +480,22 @@ function groundTruthOf(personIndex: number, p: Person): DemoGroundTruthIdentifie
 // ---------------------------------------------------------------------------------------------
 // Writing to DuckDB
 
-async function appendRows(conn: DuckDBConnection, def: TableDef, rows: Cell[][]): Promise<void> {
-  const cols = def.columns.map(([n, t]) => `"${n}" ${SQL_TYPES[t]}`).join(', ');
-  await conn.run(`create table raw.${def.name} (${cols})`);
-  const appender: DuckDBAppender = await conn.createAppender(def.name, 'raw');
-  const types = def.columns.map(([, t]) => t);
-  try {
-    for (const row of rows) {
-      for (let c = 0; c < types.length; c++) {
-        const v = row[c];
-        if (v === null || v === undefined) {
-          appender.appendNull();
-          continue;
-        }
-        switch (types[c]) {
-          case 'varchar':
-            appender.appendVarchar(v as string);
-            break;
-          case 'timestamp':
-            appender.appendTimestamp(new DuckDBTimestampValue(BigInt(v as number) * 1_000_000n));
-            break;
-          case 'decimal':
-            appender.appendDecimal(new DuckDBDecimalValue(BigInt(v as number), 12, 2));
-            break;
-          case 'integer':
-            appender.appendInteger(v as number);
-            break;
-        }
-      }
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+const CSV_TYPES: Record<ColType, string> = { varchar: 'VARCHAR', timestamp: 'BIGINT', decimal: 'DECIMAL(12,2)', integer: 'INTEGER' };
+
+/** SQL that creates raw.<table> from its CSV (timestamps are written as epoch seconds). */
+function loadSql(def: TableDef, csvPath: string): string {
+  const columns = def.columns.map(([, t], i) => `'c${i}': '${CSV_TYPES[t]}'`).join(', ');
+  const select = def.columns
+    .map(([n, t], i) => (t === 'timestamp' ? `make_timestamp(c${i} * 1000000) as "${n}"` : `c${i} as "${n}"`))
+    .join(', ');
+  const ddl = def.columns.map(([n, t]) => `"${n}" ${SQL_TYPES[t]}`).join(', ');
+  const file = csvPath.replace(/'/g, "''");
+  return `drop table if exists raw.${def.name};
+    create table raw.${def.name} (${ddl});
+    insert into raw.${def.name}
+    select ${select}
+    from read_csv('${file}', header = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false,
+                  auto_detect = false, columns = {${columns}})`;
 }
 
 /**
@@ -476,47 +510,52 @@ export async function createDemoData(dbPath: string, opts: DemoDataOptions = {})
   if (!Number.isInteger(seed)) throw new Error(`createDemoData: seed must be an integer, got ${seed}`);
 
   const rng = mulberry32(seed);
-  const w = new Writer(rng);
-  const identifiers: DemoGroundTruthIdentifier[] = [];
-  const revenueCents: number[] = new Array<number>(customers);
-
-  const rob = writeRob(w);
-  identifiers.push(...groundTruthOf(0, rob.person));
-  revenueCents[0] = rob.cents;
-  for (let i = 1; i < customers; i++) {
-    const person = makePerson(i, rng, w);
-    revenueCents[i] = writePerson(person, rng, w);
-    identifiers.push(...groundTruthOf(i, person));
-  }
-  writeJunkRows(rng, w, Math.max(5, Math.round(customers * 0.02)));
-
-  for (const g of identifiers) w.rows.ground_truth_identifiers.push([g.personIndex, g.idType, g.value]);
-  revenueCents.forEach((c, i) => w.rows.ground_truth_persons.push([i, c]));
-
-  mkdirSync(dirname(dbPath), { recursive: true });
-  const instance = await DuckDBInstance.create(dbPath);
-  const rowCounts: Record<string, number> = {};
+  const dir = mkdtempSync(join(tmpdir(), 'c360-demo-'));
   try {
-    const conn = await instance.connect();
-    try {
-      await conn.run('create schema if not exists raw');
-      for (const def of Object.values(TABLES) as TableDef[]) {
-        await conn.run(`drop table if exists raw.${def.name}`);
-        await appendRows(conn, def, w.rows[def.name as TableName]);
-        rowCounts[`raw.${def.name}`] = w.rows[def.name as TableName].length;
-      }
-      await conn.run('checkpoint');
-    } finally {
-      conn.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
+    const w = new Writer(rng, dir);
+    const identifiers: DemoGroundTruthIdentifier[] = [];
+    const revenueCents: number[] = new Array<number>(customers);
 
-  return {
-    persons: customers,
-    identifiers,
-    revenueByPerson: revenueCents.map((c) => c / 100),
-    rowCounts,
-  };
+    const rob = writeRob(w);
+    identifiers.push(...groundTruthOf(0, rob.person));
+    revenueCents[0] = rob.cents;
+    for (let i = 1; i < customers; i++) {
+      const person = makePerson(i, rng, w);
+      revenueCents[i] = writePerson(person, rng, w);
+      identifiers.push(...groundTruthOf(i, person));
+    }
+    writeJunkRows(rng, w, Math.max(5, Math.round(customers * 0.02)));
+    for (const g of identifiers) w.sinks.ground_truth_identifiers.push([g.personIndex, g.idType, g.value]);
+    revenueCents.forEach((c, i) => w.sinks.ground_truth_persons.push([i, c]));
+
+    const rowCounts: Record<string, number> = {};
+    for (const sink of Object.values(w.sinks)) {
+      sink.close();
+      rowCounts[`raw.${sink.def.name}`] = sink.count;
+    }
+
+    mkdirSync(dirname(dbPath), { recursive: true });
+    const instance = await DuckDBInstance.create(dbPath);
+    try {
+      const conn = await instance.connect();
+      try {
+        await conn.run('create schema if not exists raw');
+        for (const sink of Object.values(w.sinks)) await conn.run(loadSql(sink.def, sink.path));
+        await conn.run('checkpoint');
+      } finally {
+        conn.closeSync();
+      }
+    } finally {
+      instance.closeSync();
+    }
+
+    return {
+      persons: customers,
+      identifiers,
+      revenueByPerson: revenueCents.map((c) => c / 100),
+      rowCounts,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -29,7 +29,8 @@ async function query(dbPath: string, ...sqls: string[]): Promise<Row[][]> {
 
 async function tableHashes(dbPath: string): Promise<Record<string, string>> {
   const sqls = ALL_TABLES.map(
-    (t) => `select md5(coalesce(string_agg(cast(x as varchar), chr(10) order by cast(x as varchar)), '')) || ':' || count(*) as h from raw.${t} x`,
+    // in insertion (rowid) order: same rows in the same order
+    (t) => `select md5(coalesce(string_agg(cast(x as varchar), chr(10) order by x.rowid), '')) || ':' || count(*) as h from raw.${t} x`,
   );
   const results = await query(dbPath, ...sqls);
   return Object.fromEntries(ALL_TABLES.map((t, i) => [t, String(results[i]![0]!.h)]));
