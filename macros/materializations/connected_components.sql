@@ -15,6 +15,14 @@
   set). The labels are then composed backwards, f_i(v) = coalesce(f_{i+1}(m_i(v)), m_i(v)), and
   component_id = min(node_id) per final label. No recursive CTEs, no label propagation.
 
+  Incremental (the default once the table exists; `--full-refresh` rebuilds): only the edges that
+  join two different components of the previous result, or touch a node it has not seen, matter.
+  They are lifted to the previous component labels (a new node is its own label), the small graph
+  of labels is contracted the same way, and the affected nodes are relabelled with the smallest
+  label of their new component. Adding edges never splits a component, so this gives exactly the
+  components of a full rebuild. Changes that can split clusters (new exclusions or limits) need
+  `dbt build --full-refresh`. Config `incremental: false` always rebuilds.
+
   Config: max_rounds (default 64): more rounds raise a compiler error.
   Side tables in the target schema: <identifier>__cc_e<N>, __cc_m<N>, __cc_f<N> (dropped at the
   end, and at the start if a crashed run left them), <identifier>__rounds (round, edges): the edge
@@ -45,11 +53,20 @@
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-    {#- round 0: the model's edges, normalised (a < b), distinct, without self-loops -#}
+    {%- set incremental = config.get('incremental', true) and existing_relation is not none
+        and existing_relation.type == 'table' and not should_full_refresh() -%}
+
+    {#- round 0: the model's edges, normalised (a < b), distinct, without self-loops; incremental:
+        only the edges that join two previous components or touch a new node, lifted to labels -#}
     {%- set e0 = c360._cc_relation('cc_e0') -%}
     {% call statement('c360_cc_e0') -%}
-        {{ get_create_table_as_sql(False, e0, c360._cc_initial_edges_sql(sql)) }}
+        {%- if incremental -%}
+            {{ get_create_table_as_sql(False, e0, c360._cc_lifted_edges_sql(sql, existing_relation)) }}
+        {%- else -%}
+            {{ get_create_table_as_sql(False, e0, c360._cc_initial_edges_sql(sql)) }}
+        {%- endif -%}
     {%- endcall %}
+    {{ log("c360: " ~ this.identifier ~ (" incremental: edges between previous components or to new nodes" if incremental else " full build"), info=True) }}
 
     {%- set ns = namespace(edges=c360._cc_count(e0), maps=0, done=false) -%}
     {%- set rounds = [(0, ns.edges)] -%}
@@ -104,6 +121,10 @@
                 cast(null as {{ dbt.type_bigint() }}) as component_id
             where 1 = 0
         {%- endset -%}
+    {%- endif -%}
+
+    {%- if incremental -%}
+        {%- set final_sql = c360._cc_relabel_sql(sql, existing_relation, final_sql) -%}
     {%- endif -%}
 
     {% call statement('main') -%}
@@ -249,4 +270,65 @@
     from {{ map }} as round_map
     left join {{ later_labels }} as later
         on later.node_id = round_map.rep
+{%- endmacro %}
+
+
+{#- private (incremental): the model's edges that matter given the previous result `previous`
+    (node_id, component_id), lifted to component labels; a node it has not seen is its own label -#}
+{% macro _cc_lifted_edges_sql(model_sql, previous) -%}
+    with model_edges as (
+        {{ c360._cc_initial_edges_sql(model_sql) }}
+    ),
+    lifted as (
+        select
+            coalesce(previous_a.component_id, model_edges.node_a) as label_a,
+            coalesce(previous_b.component_id, model_edges.node_b) as label_b
+        from model_edges
+        left join {{ previous }} as previous_a
+            on previous_a.node_id = model_edges.node_a
+        left join {{ previous }} as previous_b
+            on previous_b.node_id = model_edges.node_b
+    )
+    select distinct
+        case when label_a < label_b then label_a else label_b end as node_a,
+        case when label_a < label_b then label_b else label_a end as node_b
+    from lifted
+    where label_a <> label_b
+{%- endmacro %}
+
+{#- private (incremental): the previous result with affected components relabelled, plus the new
+    nodes. `label_components_sql` selects (node_id = label, component_id = smallest label of its
+    new component) for every label the lifted edges touched. -#}
+{% macro _cc_relabel_sql(model_sql, previous, label_components_sql) -%}
+    with label_components as (
+        {{ label_components_sql }}
+    ),
+    model_edges as (
+        {{ c360._cc_initial_edges_sql(model_sql) }}
+    ),
+    model_nodes as (
+        select node_a as node_id from model_edges
+        union
+        select node_b as node_id from model_edges
+    ),
+    new_nodes as (
+        select model_nodes.node_id
+        from model_nodes
+        left join {{ previous }} as previous
+            on previous.node_id = model_nodes.node_id
+        where previous.node_id is null
+    )
+    select
+        previous.node_id,
+        coalesce(label_components.component_id, previous.component_id) as component_id
+    from {{ previous }} as previous
+    left join label_components
+        on label_components.node_id = previous.component_id
+    union all
+    select
+        new_nodes.node_id,
+        coalesce(label_components.component_id, new_nodes.node_id) as component_id
+    from new_nodes
+    left join label_components
+        on label_components.node_id = new_nodes.node_id
 {%- endmacro %}

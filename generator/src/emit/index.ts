@@ -104,6 +104,8 @@ export function emitProject(plan: ProjectPlan): FileMap {
   files.set(`models/marts/${id.idGraphModel}.sql`, render('models/marts/id_graph.sql.ejs', common));
   files.set(`models/marts/${plan.mart.model}.sql`, render('models/marts/entity_360.sql.ejs', common));
   files.set(`models/marts/${plan.registry.model}.sql`, render('models/marts/feature_registry.sql.ejs', common));
+  files.set(`models/identity/${id.issuedIdsModel}.sql`, render('models/identity/issued_ids.sql.ejs', common));
+  files.set(`models/marts/${id.mergesModel}.sql`, render('models/marts/id_merges.sql.ejs', common));
   files.set(`models/marts/${id.summaryModel}.sql`, render('models/marts/identity_summary.sql.ejs', common));
   files.set(`models/marts/${id.largestClustersModel}.sql`, render('models/marts/largest_clusters.sql.ejs', common));
   files.set('tests/identity/assert_edges_within_one_cluster.sql', render('tests/edges_within_one_cluster.sql.ejs', common));

@@ -55,6 +55,8 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
     componentsModel: `int_${spec.entity}__components`,
     idGraphModel: `${spec.entity}_id_graph`,
     summaryModel: `${spec.entity}_identity_summary`,
+    issuedIdsModel: `int_${spec.entity}__issued_ids`,
+    mergesModel: `${spec.entity}_id_merges`,
     largestClustersModel: `${spec.entity}_largest_clusters`,
     occurrences,
     pairs,
@@ -294,25 +296,38 @@ function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
   const identity: ModelDoc[] = [
     {
       name: i.identifiersModel,
-      description: 'Identifier dictionary: one row per distinct (id_type, id_value), numbered in first-seen order (ties by type, then value).',
+      description: 'Identifier dictionary: one row per distinct (id_type, id_value), numbered in first-seen order (ties by type, then value); incremental runs append new identifiers after the largest node_id.',
       columns: [
         { name: 'node_id', description: 'Dense BIGINT key of the identifier.', tests: ['unique', 'not_null'] },
         { name: 'id_type', description: 'Identifier type from the spec.', tests: ['not_null'] },
         { name: 'id_value', description: 'Normalised identifier value.', tests: ['not_null'] },
         { name: 'first_seen_at', description: 'Earliest occurred_at of any row carrying the identifier.' },
+        { name: 'last_seen_at', description: 'Latest occurred_at of any row carrying the identifier (the incremental watermark).' },
       ],
     },
     {
       name: i.edgesModel,
-      description: 'Identity edges: pairs of identifiers that appear in the same input row, as node keys (node_a < node_b).',
+      description: 'Identity edges: pairs of identifiers that appear in the same input row, as node keys (node_a < node_b); incremental.',
       columns: [
         { name: 'node_a', description: 'Smaller node key.', tests: ['not_null'] },
         { name: 'node_b', description: 'Larger node key.', tests: ['not_null'] },
+        { name: 'first_seen_at', description: 'Earliest occurred_at of a row that links the pair.' },
+        { name: 'last_seen_at', description: 'Latest occurred_at of a row that links the pair (the incremental watermark).' },
+      ],
+    },
+    {
+      name: i.issuedIdsModel,
+      description: 'Every canonical id ever issued, with the identifier it is named after (kept across --full-refresh).',
+      columns: [
+        { name: id, description: `Canonical ${spec.entity} id.`, tests: ['unique', 'not_null'] },
+        { name: 'id_type', description: 'Id type of the naming identifier.' },
+        { name: 'id_value', description: 'Value of the naming identifier.' },
+        { name: 'issued_at', description: 'Start of the dbt run that first issued it.' },
       ],
     },
     {
       name: i.componentsModel,
-      description: 'Connected components of the identity edges (randomized contraction in O(log n) rounds). One row per linked node.',
+      description: 'Connected components of the identity edges (randomized contraction in O(log n) rounds; incremental runs resolve only the components new edges touch). One row per linked node.',
       columns: [
         { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
         { name: 'component_id', description: 'Smallest (oldest) node key of the component.', tests: ['not_null'] },
@@ -345,6 +360,17 @@ function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
       columns: [
         { name: id, description: `Canonical ${spec.entity} id.`, tests: ['unique', 'not_null'] },
         ...spec.features.map((f) => ({ name: f.name, description: featureDescription(f) })),
+      ],
+    },
+    {
+      name: i.mergesModel,
+      description: `Merge history: one row per canonical ${spec.entity} id absorbed into an older one by a merge of clusters, with when it happened.`,
+      columns: [
+        { name: `absorbed_${id}`, description: 'The canonical id that no longer exists.', tests: ['unique', 'not_null'] },
+        { name: `into_${id}`, description: 'The canonical id it was absorbed into (the cluster its naming identifier belongs to now).' },
+        { name: 'absorbed_named_after_type', description: 'Id type of the identifier the absorbed id was named after.' },
+        { name: 'absorbed_named_after_value', description: 'Value of the identifier the absorbed id was named after.' },
+        { name: 'merged_at', description: 'Start of the dbt run that saw the merge.' },
       ],
     },
     {

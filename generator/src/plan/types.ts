@@ -126,6 +126,8 @@ export interface ProjectPlan {
     componentsModel: string;
     idGraphModel: string;
     summaryModel: string;
+    issuedIdsModel: string;
+    mergesModel: string;
     largestClustersModel: string;
     /** Every id column of every input, for the identifier dictionary. */
     occurrences: StagingIdOccurrence[];

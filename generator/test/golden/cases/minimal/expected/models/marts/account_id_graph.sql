@@ -26,13 +26,33 @@ clustered as (
 
 ),
 
+oldest as (
+
+    -- a cluster is named after its oldest identifier (first seen; ties by type, then value), so a
+    -- growing cluster keeps its id, the older id survives a merge, and rebuilds reproduce it
+    select
+        component_id,
+        id_type,
+        id_value,
+        row_number() over (
+            partition by component_id
+            order by
+                case when first_seen_at is null then 1 else 0 end,
+                first_seen_at,
+                id_type,
+                id_value
+        ) as age_rank
+    from clustered
+
+),
+
 canonical as (
 
-    -- a cluster is named after its oldest identifier (the smallest node_id), so the id is stable
     select
-        node_id as component_id,
+        component_id,
         {{ c360.canonical_id('id_type', 'id_value') }} as account_id
-    from identifiers
+    from oldest
+    where age_rank = 1
 
 )
 
