@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_SPEC } from '../../src/demo/spec.js';
+import { generate } from '../../src/pipeline.js';
 import { loadSpec } from '../../src/spec/load.js';
 
 describe('DEMO_SPEC', () => {
@@ -15,5 +16,12 @@ describe('DEMO_SPEC', () => {
       expect(names).toContain(f);
     }
     expect(spec!.features.every((f) => (f as { description?: string | null }).description)).toBe(true);
+  });
+
+  it('generates a dbt project', () => {
+    const result = generate(DEMO_SPEC, 'c360.yml');
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(result.files).not.toBeNull();
+    expect(result.files!.size).toBeGreaterThan(0);
   });
 });
