@@ -328,6 +328,9 @@ function reportMarker(r: Reporter, marker: string, path: Path, isNameKey: boolea
       r.error('C360-E107', `invalid ${kind} name ${shown}`, r.locate(path, isNameKey), hint);
       return;
     }
+    case MSG.reservedEntity:
+      r.error('C360-E108', `entity name ${shown} is reserved`, r.locate(path, isNameKey), '`node_id` and `component_id` are columns of the generated identity models; pick another entity name, e.g. `customer` or `account`');
+      return;
     case MSG.reserved: {
       const kind = isNameKey ? KIND_BY_SECTION[section]! : where;
       r.error('C360-E108', `${kind} name ${shown} is reserved`, r.locate(path, isNameKey), '`occurred_at` and names starting with `c360_` are used by the generated project; pick another name');

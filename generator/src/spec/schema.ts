@@ -12,6 +12,8 @@ export const NAME_RE = /^[a-z][a-z0-9_]*$/;
 export const NAME_MAX = 63;
 /** Names the generated project uses itself: `occurred_at` and the `c360_` prefix. */
 export const NOT_RESERVED_RE = /^(?!c360_)(?!occurred_at$)/;
+/** `<entity>_id` must not collide with the generated id graph's `node_id` / `component_id`. */
+export const ENTITY_NOT_RESERVED_RE = /^(?!(node|component)$)/;
 /** Column names as written in the warehouse (unquoted identifiers). */
 export const COLUMN_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const WINDOW_RE = /^([1-9][0-9]*) +(hours?|days?|weeks?|months?|years?)$/;
@@ -32,6 +34,7 @@ export const NORMALIZERS = ['email', 'phone', 'trim', 'none'] as const;
 export const MSG = {
   name: 'c360:name',
   reserved: 'c360:reserved',
+  reservedEntity: 'c360:reserved-entity',
   column: 'c360:column',
   window: 'c360:window',
   relation: 'c360:relation',
@@ -123,7 +126,7 @@ export const FeatureSchema = z
 export const SpecSchema = z
   .object({
     version: z.literal(1).describe('Spec version; must be 1.'),
-    entity: name().describe('The entity, e.g. customer; the canonical id column is <entity>_id.'),
+    entity: name().regex(ENTITY_NOT_RESERVED_RE, MSG.reservedEntity).describe('The entity, e.g. customer; the canonical id column is <entity>_id.'),
     warehouse: WarehouseSchema.optional(),
     sources: z
       .record(name(), SourceLocationSchema)
