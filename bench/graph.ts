@@ -162,3 +162,35 @@ inputs:
       user_id: user_id
 `;
 }
+
+/**
+ * A delta of about `edges` new distinct edges appended to raw.events, all later than the base data
+ * (incremental runs read rows newer than what they have seen): half new anonymous ids of existing
+ * customers, a quarter brand-new customers (anonymous id + email + user id), a quarter links between
+ * two existing customers (merges).
+ */
+export function deltaSql(customers: number, edges: number, schema = 'raw'): string[] {
+  const U = Math.floor(customers);
+  const grow = Math.round(edges / 2);
+  const fresh = Math.round(edges / 8); // two edges each
+  const merge = Math.max(0, Math.round(edges) - grow - 2 * fresh);
+  const ts = `timestamp '2025-03-01' + to_seconds(cast(i as bigint))`;
+  const rows = `
+    select ${ts} as ts, 'n' || i as anonymous_id, null as device_id,
+      'user' || (hash(i, 31) % ${U}) || '.0@mail.test' as email, null as phone, null as user_id
+    from range(${grow}) as r(i)
+    union all
+    select ${ts}, 'nn' || i, null, 'new' || i || '@mail.test', null, null from range(${fresh}) as r(i)
+    union all
+    select ${ts}, null, null, 'new' || i || '@mail.test', null, 'NU' || i from range(${fresh}) as r(i)
+    union all
+    select ${ts}, 'a' || (hash(i, 32) % ${U}) || '-0', null,
+      'user' || (hash(i, 33) % ${U}) || '.0@mail.test', null, null
+    from range(${merge}) as r(i)`;
+  return [
+    `insert into ${schema}.events
+     select (select max(event_id) from ${schema}.events) + row_number() over (order by ts, anonymous_id, email, user_id),
+       anonymous_id, device_id, email, phone, user_id, ts
+     from (${rows})`,
+  ];
+}

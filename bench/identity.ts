@@ -17,7 +17,7 @@ import { locateDbt } from '../generator/src/dbt/locate.js';
 import { readRunResults } from '../generator/src/dbt/run.js';
 import { writeProject } from '../generator/src/io/project.js';
 import { generate } from '../generator/src/pipeline.js';
-import { benchSpec, graphSql, parseSize, type GraphSize } from './graph.js';
+import { benchSpec, deltaSql, graphSql, parseSize, type GraphSize } from './graph.js';
 import {
   fmtMiB,
   fmtN,
@@ -195,6 +195,43 @@ function patchContraction(projectDir: string): boolean {
   return true;
 }
 
+
+/** Our components table and id graph against union-find `uf` over int_customer__edges. */
+async function checkOurs(
+  db: Awaited<ReturnType<typeof openDb>>,
+  uf: ReturnType<typeof unionFindInt>,
+): Promise<{ ok: boolean; verdict: string; ourComponents: number; identifiers: number }> {
+  const identifiers = await db.scalar('select count(*) from int_customer__identifiers');
+    // check: components table = union-find (labels are both the min node), and the id graph partition
+    const comp = await readIntPairs(db, 'select node_id, component_id from int_customer__components');
+    let compBad = comp.n === uf.nodes ? 0 : Math.abs(comp.n - uf.nodes);
+    for (let i = 0; i < comp.n; i++) if (uf.root[comp.a[i]] !== comp.b[i]) compBad++;
+    const graph = await readIntPairs(
+      db,
+      'select node_id, dense_rank() over (order by customer_id) from customer_id_graph',
+    );
+    // nodes without an edge are singletons: give each its own union-find label
+    const graphRoot = new Int32Array(identifiers + 2).fill(-1);
+    graphRoot.set(uf.root.subarray(0, Math.min(uf.root.length, graphRoot.length)));
+    let singles = 0;
+    for (let i = 0; i < graph.n; i++) {
+      const v = graph.a[i];
+      if (graphRoot[v] < 0) {
+        graphRoot[v] = v;
+        singles++;
+      }
+    }
+    const graphCheck = samePartition(graph.a, graph.b, graph.n, graphRoot);
+    const graphRowsOk = graph.n === identifiers;
+    const ourComponents = await db.scalar('select count(distinct customer_id) from customer_id_graph');
+    const ufComponents = uf.components + singles;
+    const verdictOk = compBad === 0 && graphCheck.ok && graphRowsOk && ourComponents === ufComponents;
+    const verdict = verdictOk
+      ? `✓ equal (${fmtN(ourComponents)} customers; full partition of ${fmtN(graph.n)} identifiers)`
+      : `✗ differs: components table ${compBad} bad nodes, id graph ${graphCheck.mismatches} mismatches, ${fmtN(ourComponents)} vs ${fmtN(ufComponents)} customers`;
+  return { ok: verdictOk, verdict, ourComponents, identifiers };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface SizeReport {
@@ -257,33 +294,8 @@ async function benchSize(size: GraphSize, timeoutRecursive: number, skipRecursiv
     const intPeak = selfPeakKiB();
     log(`union-find int: load ${fmtS(intLoadS)} s, compute ${fmtS(intComputeS)} s`);
 
-    // check: components table = union-find (labels are both the min node), and the id graph partition
-    const comp = await readIntPairs(db, 'select node_id, component_id from int_customer__components');
-    let compBad = comp.n === uf.nodes ? 0 : Math.abs(comp.n - uf.nodes);
-    for (let i = 0; i < comp.n; i++) if (uf.root[comp.a[i]] !== comp.b[i]) compBad++;
-    const graph = await readIntPairs(
-      db,
-      'select node_id, dense_rank() over (order by customer_id) from customer_id_graph',
-    );
-    // nodes without an edge are singletons: give each its own union-find label
-    const graphRoot = new Int32Array(identifiers + 2).fill(-1);
-    graphRoot.set(uf.root.subarray(0, Math.min(uf.root.length, graphRoot.length)));
-    let singles = 0;
-    for (let i = 0; i < graph.n; i++) {
-      const v = graph.a[i];
-      if (graphRoot[v] < 0) {
-        graphRoot[v] = v;
-        singles++;
-      }
-    }
-    const graphCheck = samePartition(graph.a, graph.b, graph.n, graphRoot);
-    const graphRowsOk = graph.n === identifiers;
-    const ourComponents = await db.scalar('select count(distinct customer_id) from customer_id_graph');
-    const ufComponents = uf.components + singles;
-    const verdictOk = compBad === 0 && graphCheck.ok && graphRowsOk && ourComponents === ufComponents;
-    const verdict = verdictOk
-      ? `✓ equal (${fmtN(ourComponents)} customers; full partition of ${fmtN(graph.n)} identifiers)`
-      : `✗ differs: components table ${compBad} bad nodes, id graph ${graphCheck.mismatches} mismatches, ${fmtN(ourComponents)} vs ${fmtN(ufComponents)} customers`;
+    const check = await checkOurs(db, uf);
+    const { verdict, ourComponents } = check;
     log(verdict);
     ip.a = new Int32Array(0);
 
@@ -363,6 +375,44 @@ async function benchSize(size: GraphSize, timeoutRecursive: number, skipRecursiv
         status,
       ];
     }
+    // (d) incremental: append a 1% edge delta to raw.events and run the same command again
+    // (the identity models are incremental by default once their tables exist)
+    const incLines: string[] = [];
+    {
+      const baseEdges = Number(rounds[0]?.edges ?? 0);
+      const dbi = await openDb(dbPath);
+      try {
+        for (const sql of deltaSql(size.customers, Math.round(baseEdges * 0.01))) await dbi.run(sql);
+        await dbi.run('checkpoint');
+      } finally {
+        dbi.close();
+      }
+      log('incremental dbt run with a 1% edge delta ...');
+      const inc = await runDbtMeasured(projectDir, ['run', '--select', '+customer_id_graph'], null);
+      const incTimings = modelTimings(projectDir);
+      if (inc.exitCode !== 0) {
+        const f = readRunResults(projectDir).failures;
+        incLines.push(`| incremental run with 1% edge delta | ${fmtS(inc.seconds)} | — | ${fmtMiB(inc.peakKiB)} | | | ✗ dbt failed: ${f.map((x) => `${x.node}: ${x.message}`).join('; ').replace(/\|/g, '/').replace(/\n/g, ' ').slice(0, 300)} |`);
+      } else {
+        const db3 = await openDb(dbPath);
+        try {
+          const incRounds = await db3.rows('select round, edges from int_customer__components__rounds order by round');
+          const p2 = await readIntPairs(db3, 'select node_a, node_b from int_customer__edges');
+          const uf2 = unionFindInt(p2.a, p2.b, p2.n);
+          const c2 = await checkOurs(db3, uf2);
+          const added = p2.n - baseEdges;
+          const pct = (100 * inc.seconds) / ours.seconds;
+          log(`incremental: ${fmtS(inc.seconds)} s (${pct.toFixed(0)}% of full), ${c2.verdict}`);
+          incLines.push(
+            `| incremental run with 1% edge delta (+${fmtN(added)} distinct edges, ${fmtN(c2.identifiers - identifiers)} new identifiers), same command | ${fmtS(inc.seconds)} | ${incRounds.length - 1} (edges entering: ${incRounds.map((r) => fmtN(Number(r.edges))).join(' → ')}) | ${fmtMiB(inc.peakKiB)} | | | **${pct.toFixed(0)}% of the full build** (target < 15%); ${c2.verdict} |`,
+            ...incTimings.map((t) => `| ↳ incremental \`${t.model}\` | ${fmtS(t.seconds)} | | | | | ${((100 * t.seconds) / inc.seconds).toFixed(0)}% of incremental wall |`),
+          );
+        } finally {
+          db3.close();
+        }
+      }
+    }
+
     rmSync(join(projectDir, '.tmp'), { recursive: true, force: true });
 
     const intFloor = intLoadS + intComputeS;
@@ -383,7 +433,7 @@ async function benchSize(size: GraphSize, timeoutRecursive: number, skipRecursiv
       `| in-memory union-find, int node pairs (\`int_customer__edges\`) | ${fmtS(intFloor)} (load ${fmtS(intLoadS)} + compute ${fmtS(intComputeS)}) | — | ${fmtMiB(intPeak)} (bench node process peak so far, in-process DuckDB and data generation included; ${fmtMiB(rss0)} before loading) | 1.0x | ${ratioStr(intFloor)} | oracle |`,
       `| in-memory union-find, string pairs (${fmtN(sp.n)} distinct staged (type:value) pairs) | ${fmtS(strFloor)} (load ${fmtS(strLoadS)} + compute ${fmtS(strComputeS)}) | — | ${fmtMiB(strPeak)} (bench node process peak so far) | ${ratio(strFloor)} | 1.00x | ${strVerdict} |`,
       `| recursive-CTE dbt model over \`int_customer__edges\` | ${recursiveCell[0]} | ${recursiveCell[1]} | ${recursiveCell[2]} | ${recursiveCell[3]} | | ${recursiveCell[4]} |`,
-      `| incremental run with 1% edge delta | — | — | — | — | — | not implemented yet (the project has no incremental stitching) |`,
+      ...incLines,
       '',
       ...(patched
         ? [
