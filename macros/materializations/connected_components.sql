@@ -24,7 +24,7 @@
   `dbt build --full-refresh`. Config `incremental: false` always rebuilds.
 
   Config: max_rounds (default 64): more rounds raise a compiler error.
-  Side tables in the target schema: <identifier>__cc_e<N>, __cc_m<N>, __cc_f<N> (dropped at the
+  Side tables in the target schema: <identifier>__cc_e<N>, __cc_h<N>, __cc_m<N>, __cc_f<N> (dropped at the
   end, and at the start if a crashed run left them), <identifier>__rounds (round, edges): the edge
   count entering each round, row 0 = the distinct non-self input edges; kept for the CLI summary.
   The result is built as <identifier>__dbt_tmp and swapped in like dbt's table materialization, so
@@ -87,8 +87,15 @@
                 {% call statement('c360_cc_m' ~ i) -%}
                     {{ get_create_table_as_sql(False, m_out, c360._cc_representatives_sql(e_in, i)) }}
                 {%- endcall %}
+                {%- set h_out = c360._cc_relation('cc_h' ~ i) -%}
+                {#- two single-join steps: a one-query double join lets a planner without statistics
+                    (DuckDB on tables created in the open transaction) pair the two map scans on
+                    rep <> rep as a nested-loop join, quadratic in the node count -#}
+                {% call statement('c360_cc_h' ~ i) -%}
+                    {{ get_create_table_as_sql(False, h_out, c360._cc_contract_a_sql(e_in, m_out)) }}
+                {%- endcall %}
                 {% call statement('c360_cc_e' ~ (i + 1)) -%}
-                    {{ get_create_table_as_sql(False, e_out, c360._cc_contract_sql(e_in, m_out)) }}
+                    {{ get_create_table_as_sql(False, e_out, c360._cc_contract_b_sql(h_out, m_out)) }}
                 {%- endcall %}
                 {%- set ns.maps = i + 1 -%}
                 {%- set ns.edges = c360._cc_count(e_out) -%}
@@ -173,7 +180,7 @@
         type='table')) }}
 {%- endmacro %}
 
-{#- private: drop every <identifier>__cc_<e|m|f><N> work table in the target schema (listed
+{#- private: drop every <identifier>__cc_<e|h|m|f><N> work table in the target schema (listed
     without the cache, so leftovers of a crashed earlier run are found too) -#}
 {% macro _cc_drop_work_tables() -%}
     {%- set schema_relation = api.Relation.create(database=this.database, schema=this.schema) -%}
@@ -182,7 +189,7 @@
     {%- for row in listed -%}
         {%- set name = (row['name'] or '') | string -%}
         {%- set lname = name | lower -%}
-        {%- if lname.startswith(prefix) and lname[prefix | length:][:1] in ['e', 'm', 'f'] and lname[prefix | length + 1:].isdigit() -%}
+        {%- if lname.startswith(prefix) and lname[prefix | length:][:1] in ['e', 'm', 'f', 'h'] and lname[prefix | length + 1:].isdigit() -%}
             {% do adapter.drop_relation(api.Relation.create(database=this.database, schema=this.schema, identifier=name, type='table')) %}
         {%- endif -%}
     {%- endfor -%}
@@ -247,19 +254,25 @@
     where rank_in_neighbourhood = 1
 {%- endmacro %}
 
-{#- private: contract the edges through the round's map, drop self-loops -#}
-{% macro _cc_contract_sql(edges, map) -%}
-    with mapped as (
-        select map_a.rep as rep_a, map_b.rep as rep_b
-        from {{ edges }} as edges
-        inner join {{ map }} as map_a on map_a.node_id = edges.node_a
-        inner join {{ map }} as map_b on map_b.node_id = edges.node_b
-        where map_a.rep <> map_b.rep
-    )
+{#- private: contraction step 1, map node_a through the round's map -#}
+{% macro _cc_contract_a_sql(edges, map) -%}
+    select
+        round_map.rep as rep_a,
+        edges.node_b
+    from {{ edges }} as edges
+    inner join {{ map }} as round_map
+        on round_map.node_id = edges.node_a
+{%- endmacro %}
+
+{#- private: contraction step 2, map node_b, normalise (a < b), distinct, drop self-loops -#}
+{% macro _cc_contract_b_sql(half_mapped, map) -%}
     select distinct
-        case when rep_a < rep_b then rep_a else rep_b end as node_a,
-        case when rep_a < rep_b then rep_b else rep_a end as node_b
-    from mapped
+        case when half.rep_a < round_map.rep then half.rep_a else round_map.rep end as node_a,
+        case when half.rep_a < round_map.rep then round_map.rep else half.rep_a end as node_b
+    from {{ half_mapped }} as half
+    inner join {{ map }} as round_map
+        on round_map.node_id = half.node_b
+    where half.rep_a <> round_map.rep
 {%- endmacro %}
 
 {#- private: f_i(v) = coalesce(f_{i+1}(m_i(v)), m_i(v)) -#}

@@ -209,13 +209,13 @@ describe('c360_connected_components', () => {
     const chainExpected = componentsOf(chainEdges);
     expect(await readPairs('cc_chain')).toEqual(chainExpected);
 
-    // a rebuild over the same data is identical
+    // a rerun over the same data (incremental: nothing new to stitch) is identical
     const second = await runDbt(projectDir, ['run', '-s', 'cc']);
     expect(second.exitCode, second.output).toBe(0);
     expect(await readPairs('cc')).toEqual(actual);
 
     // exceeding max_rounds raises a clear error and leaves the previous table in place
-    const capped = await runDbt(projectDir, ['run', '-s', 'cc_chain', '--vars', '{chain_max_rounds: 2}']);
+    const capped = await runDbt(projectDir, ['run', '-s', 'cc_chain', '--full-refresh', '--vars', '{chain_max_rounds: 2}']);
     expect(capped.exitCode).not.toBe(0);
     expect(capped.output).toMatch(/cc_chain.*did not converge: round 2 still has \d+ edges after max_rounds=2/s);
     expect(await readPairs('cc_chain')).toEqual(chainExpected);
