@@ -1,9 +1,10 @@
 {#- equality(model, compare_model, compare_columns=none): both relations hold the same set of rows
-    (over compare_columns, or all of model's columns); nulls compare equal. Fails with the rows
+    (over compare_columns, or all of compare_model's columns, so an
+    `_expected` seed decides what is compared and `where` may filter the model); nulls compare equal. Fails with the rows
     that are in only one side, tagged by which side. -#}
 {% test equality(model, compare_model, compare_columns=none) %}
     {%- if compare_columns is none -%}
-        {%- set compare_columns = adapter.get_columns_in_relation(model) | map(attribute='quoted') | list -%}
+        {%- set compare_columns = adapter.get_columns_in_relation(compare_model) | map(attribute='quoted') | list -%}
     {%- endif -%}
     {%- set columns = compare_columns | join(', ') -%}
     with actual as (
