@@ -470,6 +470,7 @@ async function main(): Promise<void> {
     `Machine: ${(await import('node:os')).cpus().length} cores, ${((await import('node:os')).totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
       `command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\` (bench/README.md explains the rows).`,
     '',
+    '',
   ];
   const text = header.join('\n') + parts.join('\n\n') + '\n';
   const outDir = join(BENCH_DIR, 'results');
