@@ -67,7 +67,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     );
     const [f] = await db.query(`select count(*) as features from main.${entity}_feature_registry`);
     const rounds = await db
-      .query(`select max(round) as rounds from main.${result.plan!.identity.componentsModel}__rounds`)
+      .query(`select max(round) as rounds from main.${result.plan!.identity.firstPassComponentsModel}__rounds`)
       .catch(() => [{ rounds: null }]);
     // Ground truth: every person must be exactly one cluster, and no cluster may hold two people.
     const [t] = await db.query(

@@ -3,6 +3,7 @@
 //   C360-E1xx  YAML and schema (shape, names, syntax of values)
 //   C360-E2xx  references between parts of the spec
 //   C360-E3xx  features
+//   C360-E5xx  identity guards (limits, priorities, cluster size)
 //   C360-W4xx  warnings
 
 export const CODES = {
@@ -24,6 +25,7 @@ export const CODES = {
   'C360-E114': 'empty collection',
   'C360-E115': 'invalid regular expression',
   'C360-E116': 'invalid value',
+  'C360-E117': 'not a positive whole number',
 
   'C360-E201': 'unknown input',
   'C360-E202': 'unknown id type',
@@ -38,9 +40,13 @@ export const CODES = {
   'C360-E307': 'key not allowed on a derived feature',
   'C360-E308': 'feature name collides with the canonical id column',
 
+  'C360-E501': 'max_cluster_size below 2',
+
   'C360-W401': 'unused id type',
   'C360-W402': 'default_country without phone normalization',
   'C360-W403': 'unused source',
+  'C360-W404': 'priority without any limit',
+  'C360-W405': 'id types share a priority',
 } as const satisfies Record<string, string>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -74,7 +74,9 @@ function vendoredMacros(): [string, string][] {
 export function emitProject(plan: ProjectPlan): FileMap {
   const files = new Map<string, string>();
   const banner = sqlBanner(plan.specFile);
-  const common = { p: plan, banner, entityKey: ENTITY_KEY, jinja: jinjaString, jinjaList, sqlString, cleanIdArgs };
+  const common: Record<string, unknown> = { p: plan, banner, entityKey: ENTITY_KEY, jinja: jinjaString, jinjaList, sqlString, cleanIdArgs, junkCheckArgs, concatSql };
+  // A template renders a shared fragment with partial('models/identity/_x.sql.ejs', { ...locals }).
+  common.partial = (template: string, locals: Record<string, unknown>) => render(template, { ...common, ...locals }).replace(/\n+$/, '');
 
   files.set('dbt_project.yml', yamlFile(plan.specFile, dbtProject(plan)));
   files.set('profiles.yml', yamlFile(plan.specFile, profiles(plan)));
@@ -91,7 +93,15 @@ export function emitProject(plan: ProjectPlan): FileMap {
   const id = plan.identity;
   files.set(`models/identity/${id.identifiersModel}.sql`, render('models/identity/identifiers.sql.ejs', common));
   files.set(`models/identity/${id.edgesModel}.sql`, render('models/identity/edges.sql.ejs', common));
-  files.set(`models/identity/${id.componentsModel}.sql`, render('models/identity/components.sql.ejs', common));
+  files.set(`models/identity/${id.sharedIdentifiersModel}.sql`, render('models/identity/shared_identifiers.sql.ejs', common));
+  files.set(`models/identity/${id.stitchEdgesModel}.sql`, render('models/identity/stitch_edges.sql.ejs', common));
+  files.set(`models/identity/${id.firstPassComponentsModel}.sql`, render('models/identity/components.sql.ejs', common));
+  for (const l of id.guards.levels) {
+    files.set(`models/identity/${l.model}.sql`, render('models/identity/components_level.sql.ejs', { ...common, l }));
+  }
+  if (id.guards.resolvedModel) {
+    files.set(`models/identity/${id.guards.resolvedModel}.sql`, render('models/identity/resolved_components.sql.ejs', common));
+  }
   files.set('models/identity/_identity__models.yml', yamlFile(plan.specFile, modelsYaml(plan.docs.identity)));
 
   for (const m of plan.features) {
@@ -110,6 +120,11 @@ export function emitProject(plan: ProjectPlan): FileMap {
   files.set(`models/marts/${id.largestClustersModel}.sql`, render('models/marts/largest_clusters.sql.ejs', common));
   files.set('tests/identity/assert_edges_within_one_cluster.sql', render('tests/edges_within_one_cluster.sql.ejs', common));
   files.set('tests/identity/warn_cluster_size.sql', render('tests/cluster_size_warning.sql.ejs', common));
+  files.set(`models/marts/${id.auditModel}.sql`, render('models/marts/identity_audit.sql.ejs', common));
+  files.set('tests/identity/assert_shared_identifiers_isolated.sql', render('tests/shared_identifiers_isolated.sql.ejs', common));
+  if (id.guards.resolvedModel) {
+    files.set('tests/identity/assert_cluster_limits.sql', render('tests/cluster_limits.sql.ejs', common));
+  }
   files.set('models/marts/_marts__models.yml', yamlFile(plan.specFile, modelsYaml(plan.docs.marts)));
 
   for (const [path, text] of vendoredMacros()) files.set(path, text);
@@ -120,10 +135,32 @@ export function emitProject(plan: ProjectPlan): FileMap {
 function cleanIdArgs(c: IdColumnPlan): string {
   const args = [jinjaString(c.column), `normalize=${jinjaString(c.normalize)}`];
   if (!c.junk) args.push('junk=false');
-  if (c.excludeValues.length) args.push(`exclude_values=${jinjaList(c.excludeValues)}`);
+  // junk_values are dropped like exclude values; the audit tells them apart (junkCheckArgs).
+  const excluded = [...c.junkValues, ...c.excludeValues];
+  if (excluded.length) args.push(`exclude_values=${jinjaList(excluded)}`);
   if (c.excludeRegex.length) args.push(`exclude_regex=${jinjaList(c.excludeRegex)}`);
   if (c.normalize === 'phone') args.push(`default_country=${jinjaString(c.defaultCountry)}`);
   return args.join(', ');
+}
+
+/** c360.clean_id arguments over `expr` with only the junk rules of the column (built-in list and
+ * junk_values, no exclude rules): null means the value is junk rather than excluded. */
+function junkCheckArgs(c: IdColumnPlan, expr: string): string {
+  const args = [jinjaString(expr), `normalize=${jinjaString(c.normalize)}`];
+  if (!c.junk) args.push('junk=false');
+  if (c.junkValues.length) args.push(`exclude_values=${jinjaList(c.junkValues)}`);
+  if (c.normalize === 'phone') args.push(`default_country=${jinjaString(c.defaultCountry)}`);
+  return args.join(', ');
+}
+
+/** `{{ dbt.concat([...]) }}`: strings are text literals (no quotes in them), { expr } is SQL cast to text. */
+function concatSql(parts: (string | { expr: string })[]): string {
+  const items = parts.map((x) => {
+    if (typeof x !== 'string') return `"cast(${x.expr} as " ~ dbt.type_string() ~ ")"`;
+    if (/['"\\]/.test(x)) throw new Error(`concatSql: quote in literal ${x}`);
+    return `"'${x}'"`;
+  });
+  return `{{ dbt.concat([${items.join(', ')}]) }}`;
 }
 
 export function sortByPath(files: FileMap): FileMap {

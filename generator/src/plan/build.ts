@@ -21,6 +21,7 @@ import type {
   SourcePlan,
   StagingPlan,
 } from './types.js';
+import { auditDoc, guardIdentityDocs, planGuards } from './guards.js';
 
 export const stagingModelName = (input: string) => `stg_${input}`;
 export const featureModelName = (input: string) => `int_${input}__features`;
@@ -49,10 +50,17 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
   const features = planFeatureModels(spec, staging);
   const mart = planMart(spec, features);
   const registry = { model: `${spec.entity}_feature_registry`, rows: spec.features.map(registryRow) };
+  const guards = planGuards(spec);
   const identity = {
     identifiersModel: `int_${spec.entity}__identifiers`,
     edgesModel: `int_${spec.entity}__edges`,
-    componentsModel: `int_${spec.entity}__components`,
+    sharedIdentifiersModel: `int_${spec.entity}__shared_identifiers`,
+    stitchEdgesModel: `int_${spec.entity}__stitch_edges`,
+    firstPassComponentsModel: `int_${spec.entity}__components`,
+    // id_graph reads the final clusters: the guards' resolved model when limits apply.
+    componentsModel: guards.resolvedModel ?? `int_${spec.entity}__components`,
+    auditModel: `${spec.entity}_identity_audit`,
+    guards,
     idGraphModel: `${spec.entity}_id_graph`,
     summaryModel: `${spec.entity}_identity_summary`,
     issuedIdsModel: `int_${spec.entity}__issued_ids`,
@@ -127,6 +135,7 @@ function planStaging(input: InputSpec, idTypes: Map<string, IdTypeSpec>, _source
       cleanColumn: `c360_${idType}__${column.toLowerCase()}`,
       normalize: t.normalize,
       junk: t.junk,
+      junkValues: t.junkValues,
       excludeValues: t.excludeValues,
       excludeRegex: t.excludeRegex,
       defaultCountry: t.defaultCountry,
@@ -326,13 +335,14 @@ function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
       ],
     },
     {
-      name: i.componentsModel,
-      description: 'Connected components of the identity edges (randomized contraction in O(log n) rounds; incremental runs resolve only the components new edges touch). One row per linked node.',
+      name: i.firstPassComponentsModel,
+      description: 'Connected components of the stitch edges (randomized contraction in O(log n) rounds; incremental runs resolve only the components new edges touch). One row per linked node.',
       columns: [
         { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
         { name: 'component_id', description: 'Smallest (oldest) node key of the component.', tests: ['not_null'] },
       ],
     },
+    ...guardIdentityDocs(i),
   ];
   const features: ModelDoc[] = plan.features.map((m) => ({
     name: m.model,
@@ -413,5 +423,6 @@ function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
       ],
     },
   ];
+  marts.push(auditDoc(i.auditModel));
   return { staging, identity, features, marts };
 }

@@ -11,6 +11,8 @@ export interface IdColumnPlan {
   cleanColumn: string;
   normalize: Normalizer;
   junk: boolean;
+  /** Extra junk values of the type (`junk_values`); passed to c360.clean_id with the exclusions. */
+  junkValues: string[];
   excludeValues: string[];
   excludeRegex: string[];
   defaultCountry: string;
@@ -123,7 +125,17 @@ export interface ProjectPlan {
   identity: {
     identifiersModel: string;
     edgesModel: string;
+    /** Shared identifiers (linked to too many identifiers): they stop stitching. */
+    sharedIdentifiersModel: string;
+    /** The edges minus the links of shared identifiers: what connected components run on. */
+    stitchEdgesModel: string;
+    /** First connected-components pass (over stitchEdgesModel); keeps the `__rounds` side table. */
+    firstPassComponentsModel: string;
+    /** The final (node_id, component_id): guards.resolvedModel when limits apply, else the first pass. */
     componentsModel: string;
+    /** One row per dropped link or junk / excluded identifier. */
+    auditModel: string;
+    guards: IdentityGuardsPlan;
     idGraphModel: string;
     summaryModel: string;
     issuedIdsModel: string;
@@ -143,6 +155,41 @@ export interface ProjectPlan {
   };
   registry: { model: string; rows: RegistryRowPlan[] };
   docs: { staging: ModelDoc[]; identity: ModelDoc[]; features: ModelDoc[]; marts: ModelDoc[] };
+}
+
+export interface GuardLimitPlan {
+  idType: string;
+  limit: number;
+}
+
+/** One level of the limit guard: clusters still over a limit lose the links touching dropTypes. */
+export interface GuardLevelPlan {
+  level: number;
+  /** int_<entity>__components_l<level>, materialized c360_connected_components. */
+  model: string;
+  /** Id types whose links this level drops (one priority; several when they share it). */
+  dropTypes: string[];
+  /** Id types dropped by the earlier levels. */
+  droppedBefore: string[];
+  /** The level models before this one, in order (their labels override the first pass). */
+  previousModels: string[];
+}
+
+export interface IdentityGuardsPlan {
+  /** Limits in priority order, highest priority first. */
+  limits: GuardLimitPlan[];
+  maxClusterSize: number | null;
+  sharedIdentifierMaxLinks: number | null;
+  /** True when some identifier can be shared (a limit or shared_identifier_max_links is set). */
+  sharedRule: boolean;
+  /** Id types with their resolved priority, highest first (1 = highest). */
+  priorities: { idType: string; priority: number }[];
+  /** Empty unless a limit or max_cluster_size is set. */
+  levels: GuardLevelPlan[];
+  /** int_<entity>__resolved_components when a limit or max_cluster_size is set, else null. */
+  resolvedModel: string | null;
+  /** Every id type dropped by some level. */
+  droppedTypes: string[];
 }
 
 export interface StagingIdOccurrence {

@@ -226,6 +226,11 @@ function reportIssue(r: Reporter, issue: ZodIssue, raw: unknown): void {
   const value = nameIssue ? String(last) : valueAt(raw, path);
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
 
+  if (issue.message === MSG.positiveInt && (issue.code === 'too_small' || issue.code === 'invalid_type') && typeof value === 'number') {
+    r.error('C360-E117', `${where} must be a positive whole number, got ${shown}`, r.locate(path), POSITIVE_HINTS[String(last)]);
+    return;
+  }
+
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = ALLOWED_KEYS[pathShape(path)] ?? [];
@@ -306,6 +311,13 @@ function reportIssue(r: Reporter, issue: ZodIssue, raw: unknown): void {
       r.error('C360-E116', `${where || 'the spec'}: ${issue.message}`, r.locate(path));
   }
 }
+
+const POSITIVE_HINTS: Record<string, string> = {
+  limit: 'e.g. limit: 1 for user_id, limit: 5 for email',
+  priority: '1 is the highest priority; links touching the lowest-priority types are dropped first',
+  max_cluster_size: 'e.g. max_cluster_size: 100',
+  shared_identifier_max_links: 'e.g. shared_identifier_max_links: 50',
+};
 
 const REQUIRED_HINTS: Record<string, string> = {
   version: 'add `version: 1` at the top',
@@ -404,6 +416,29 @@ function checkMeaning(r: Reporter, raw: unknown): void {
     const normalize = typeof t.normalize === 'string' ? t.normalize : defaultNormalizer(name);
     if (t.default_country !== undefined && normalize !== 'phone') {
       r.warn('C360-W402', `id_types.${name}.default_country has no effect: normalize is ${normalize}`, r.locate(['id_types', name, 'default_country'], true), 'set `normalize: phone`, or remove default_country');
+    }
+  }
+
+  // identity guards
+  const identity = isObj(raw.identity) ? raw.identity : {};
+  if (typeof identity.max_cluster_size === 'number' && Number.isInteger(identity.max_cluster_size) && identity.max_cluster_size === 1) {
+    r.error('C360-E501', 'identity.max_cluster_size must be at least 2: a cap of 1 would stitch nothing', r.locate(['identity', 'max_cluster_size']), 'raise it, or remove it and use per-type limits');
+  }
+  const typeEntries = entries(raw.id_types).filter(([, t]) => isObj(t)) as [string, Obj][];
+  const anyLimit = typeEntries.some(([, t]) => t.limit !== undefined) || identity.max_cluster_size !== undefined;
+  const byPriority = new Map<number, string[]>();
+  typeEntries.forEach(([name, t], i) => {
+    const pr = typeof t.priority === 'number' && Number.isInteger(t.priority) && t.priority > 0 ? t.priority : t.priority === undefined ? i + 1 : null;
+    if (pr !== null) byPriority.set(pr, [...(byPriority.get(pr) ?? []), name]);
+    if (t.priority !== undefined && !anyLimit) {
+      r.warn('C360-W404', `id_types.${name}.priority has no effect: no id type has a limit and identity.max_cluster_size is not set`, r.locate(['id_types', name, 'priority'], true), 'add `limit: N` to an id type, or remove priority');
+    }
+  });
+  if (anyLimit) {
+    for (const [pr, names] of byPriority) {
+      if (names.length < 2) continue;
+      const explicit = names.find((n) => isObj(raw.id_types) && isObj((raw.id_types as Obj)[n]) && ((raw.id_types as Obj)[n] as Obj).priority !== undefined) ?? names[1]!;
+      r.warn('C360-W405', `id types ${names.map((n) => `"${n}"`).join(', ')} share priority ${pr}: their links are dropped together when a cluster breaks a limit`, r.locate(['id_types', explicit, 'priority'], true), 'give each id type its own priority (1 = highest; default: position in id_types)');
     }
   }
 
@@ -599,14 +634,17 @@ function parseWindow(text: string): WindowSpec {
 }
 
 function resolve(r: Reporter, raw: RawSpec): Spec {
-  const idTypes: IdTypeSpec[] = Object.entries(raw.id_types).map(([name, t]) => {
+  const idTypes: IdTypeSpec[] = Object.entries(raw.id_types).map(([name, t], i) => {
     const normalize = t.normalize ?? defaultNormalizer(name);
     return {
       name,
       normalize,
       junk: t.junk ?? true,
+      junkValues: t.junk_values ?? [],
       excludeValues: t.exclude?.values ?? [],
       excludeRegex: asList(t.exclude?.regex) as string[],
+      limit: t.limit ?? null,
+      priority: t.priority ?? i + 1,
       // Phones without a country code are read as NANP (+1) unless the spec says otherwise.
       defaultCountry: t.default_country ?? (normalize === 'phone' ? DEFAULT_PHONE_COUNTRY : ''),
       pos: r.pos(['id_types', name]),
@@ -657,6 +695,10 @@ function resolve(r: Reporter, raw: RawSpec): Spec {
     warehouse: { type: 'duckdb', path: raw.warehouse?.path ?? 'c360.duckdb' },
     sources: Object.entries(raw.sources ?? {}).map(([name, s]) => ({ name, schema: s.schema ?? name, database: s.database ?? null })),
     idTypes,
+    identity: {
+      maxClusterSize: raw.identity?.max_cluster_size ?? null,
+      sharedIdentifierMaxLinks: raw.identity?.shared_identifier_max_links ?? null,
+    },
     inputs,
     features,
   };

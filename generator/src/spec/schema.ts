@@ -40,6 +40,7 @@ export const MSG = {
   relation: 'c360:relation',
   defaultCountry: 'c360:default_country',
   empty: 'c360:empty',
+  positiveInt: 'c360:positive_int',
 } as const;
 
 const name = () => z.string().max(NAME_MAX).regex(NAME_RE, MSG.name);
@@ -48,6 +49,7 @@ const userName = () => name().regex(NOT_RESERVED_RE, MSG.reserved);
 const column = () => z.string().regex(COLUMN_RE, MSG.column);
 const oneOrMany = <T extends z.ZodTypeAny>(t: T) => z.union([t, z.array(t).min(1)]);
 const nonEmpty = (o: object) => Object.keys(o).length > 0;
+const positiveInt = () => z.number().int(MSG.positiveInt).positive(MSG.positiveInt);
 
 export const WarehouseSchema = z
   .object({
@@ -80,7 +82,17 @@ export const IdTypeSchema = z
       .optional()
       .describe('email | phone | trim | none. Default: email for a type named email, phone for phone, else trim.'),
     junk: z.boolean().optional().describe("Drop the built-in junk list ('', 'null', 'unknown', ...). Default: true."),
+    junk_values: z
+      .array(z.string())
+      .optional()
+      .describe('Extra junk values of this type (compared after normalisation); dropped and audited as junk.'),
     exclude: ExcludeSchema.optional(),
+    limit: positiveInt()
+      .optional()
+      .describe('At most N identifiers of this type per cluster (e.g. user_id: 1, email: 5). Default: no limit.'),
+    priority: positiveInt()
+      .optional()
+      .describe('1 = highest. When a cluster breaks a limit, links touching the lowest-priority id types are dropped first. Default: position in id_types.'),
     default_country: z
       .string()
       .regex(DEFAULT_COUNTRY_RE, MSG.defaultCountry)
@@ -88,6 +100,18 @@ export const IdTypeSchema = z
       .describe("Calling code (1-3 digits, quoted: '1') added to national phone numbers."),
   })
   .strict();
+
+export const IdentitySchema = z
+  .object({
+    max_cluster_size: positiveInt()
+      .optional()
+      .describe('At most N identifiers per cluster (at least 2). Default: no cap.'),
+    shared_identifier_max_links: positiveInt()
+      .optional()
+      .describe('An identifier directly linked to more than N distinct identifiers (of any type) is shared: it stops stitching. Default: only the per-type limits apply.'),
+  })
+  .strict()
+  .describe('Over-stitching guards for the whole identity graph.');
 
 export const InputSchema = z
   .object({
@@ -137,6 +161,7 @@ export const SpecSchema = z
       .record(userName(), IdTypeSchema)
       .refine(nonEmpty, MSG.empty)
       .describe('Identifier types (email, phone, ...); at least one.'),
+    identity: IdentitySchema.optional(),
     inputs: z
       .record(userName(), InputSchema)
       .refine(nonEmpty, MSG.empty)
@@ -158,6 +183,7 @@ export const ALLOWED_KEYS: Record<string, readonly string[]> = {
   'sources.*': Object.keys(SourceLocationSchema.shape),
   'id_types.*': Object.keys(IdTypeSchema.shape),
   'id_types.*.exclude': Object.keys(ExcludeSchema.shape),
+  identity: Object.keys(IdentitySchema.shape),
   'inputs.*': Object.keys(InputSchema.shape),
   'features.*': Object.keys(FeatureSchema.shape),
 };

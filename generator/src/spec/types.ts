@@ -14,8 +14,14 @@ export interface IdTypeSpec {
   normalize: Normalizer;
   /** Use the built-in junk list. */
   junk: boolean;
+  /** Extra junk values of this type (`junk_values`), dropped even when `junk` is false. */
+  junkValues: string[];
   excludeValues: string[];
   excludeRegex: string[];
+  /** At most this many identifiers of the type per cluster; null = no limit. */
+  limit: number | null;
+  /** 1 = highest; links touching the lowest-priority types are dropped first. Default: position. */
+  priority: number;
   /** Calling code (digits) added to national phone numbers; only for normalize: phone. */
   defaultCountry: string;
   pos: SourcePos;
@@ -88,6 +94,14 @@ export interface WarehouseSpec {
   path: string;
 }
 
+/** Over-stitching guards for the whole graph (`identity:`). */
+export interface IdentityGuardSpec {
+  /** At most this many identifiers per cluster; null = no cap. */
+  maxClusterSize: number | null;
+  /** An identifier linked to more than this many distinct identifiers is shared; null = off. */
+  sharedIdentifierMaxLinks: number | null;
+}
+
 export interface Spec {
   version: 1;
   entity: string;
@@ -95,6 +109,7 @@ export interface Spec {
   /** Declared `sources:` entries (only those written in the spec). */
   sources: SourceLocationSpec[];
   idTypes: IdTypeSpec[];
+  identity: IdentityGuardSpec;
   inputs: InputSpec[];
   /** In spec order. */
   features: FeatureSpec[];

@@ -36,10 +36,11 @@ inputs:
       warehouse: { type: 'duckdb', path: 'c360.duckdb' },
       sources: [],
       idTypes: [
-        { name: 'email', normalize: 'email', junk: true, excludeValues: [], excludeRegex: [], defaultCountry: '', pos: { line: 4, col: 3 } },
-        { name: 'phone', normalize: 'phone', junk: true, excludeValues: [], excludeRegex: [], defaultCountry: '1', pos: { line: 5, col: 3 } },
-        { name: 'user_id', normalize: 'trim', junk: true, excludeValues: [], excludeRegex: [], defaultCountry: '', pos: { line: 6, col: 3 } },
+        { name: 'email', normalize: 'email', junk: true, junkValues: [], excludeValues: [], excludeRegex: [], limit: null, priority: 1, defaultCountry: '', pos: { line: 4, col: 3 } },
+        { name: 'phone', normalize: 'phone', junk: true, junkValues: [], excludeValues: [], excludeRegex: [], limit: null, priority: 2, defaultCountry: '1', pos: { line: 5, col: 3 } },
+        { name: 'user_id', normalize: 'trim', junk: true, junkValues: [], excludeValues: [], excludeRegex: [], limit: null, priority: 3, defaultCountry: '', pos: { line: 6, col: 3 } },
       ],
+      identity: { maxClusterSize: null, sharedIdentifierMaxLinks: null },
       inputs: [
         {
           name: 'events',
@@ -129,9 +130,9 @@ features:
       { name: 'crm', schema: 'crm', database: null },
     ]);
     expect(spec.idTypes.map(({ pos, ...t }) => t)).toEqual([
-      { name: 'email', normalize: 'none', junk: false, excludeValues: ['test@test.com', 'a@b.c'], excludeRegex: ['.*@example\\.com$', '^x'], defaultCountry: '' },
-      { name: 'phone', normalize: 'phone', junk: true, excludeValues: [], excludeRegex: [], defaultCountry: '44' },
-      { name: 'crm_id', normalize: 'trim', junk: true, excludeValues: [], excludeRegex: ['^0+$'], defaultCountry: '' },
+      { name: 'email', normalize: 'none', junk: false, junkValues: [], excludeValues: ['test@test.com', 'a@b.c'], excludeRegex: ['.*@example\\.com$', '^x'], limit: null, priority: 1, defaultCountry: '' },
+      { name: 'phone', normalize: 'phone', junk: true, junkValues: [], excludeValues: [], excludeRegex: [], limit: null, priority: 2, defaultCountry: '44' },
+      { name: 'crm_id', normalize: 'trim', junk: true, junkValues: [], excludeValues: [], excludeRegex: ['^0+$'], limit: null, priority: 3, defaultCountry: '' },
     ]);
     expect(spec.inputs.map((i) => [i.name, i.relation])).toEqual([
       ['orders', { kind: 'source', source: 'shop', table: 'orders' }],
@@ -213,6 +214,37 @@ describe('loadSpec: warnings', () => {
       ['C360-W401', 'warning', 5],
       ['C360-W402', 'warning', 5],
       ['C360-W403', 'warning', 7],
+    ]);
+  });
+});
+
+describe('loadSpec: over-stitching guards', () => {
+  const base = (idTypes: string, extra = '') => `version: 1
+entity: customer
+id_types:
+${idTypes}
+${extra}
+inputs:
+  events: { relation: events, occurred_at: ts, ids: { user_id: uid, email: email, phone: phone } }
+`;
+
+  it('resolves limit, priority, junk_values and the identity block', () => {
+    const spec = ok(base(`  user_id: { limit: 1 }\n  email: { limit: 5, priority: 3, junk_values: [nobody@nowhere.com] }\n  phone: { priority: 2 }`, 'identity: { max_cluster_size: 100, shared_identifier_max_links: 50 }'));
+    expect(spec.idTypes.map((t) => [t.name, t.limit, t.priority, t.junkValues])).toEqual([
+      ['user_id', 1, 1, []],
+      ['email', 5, 3, ['nobody@nowhere.com']],
+      ['phone', null, 2, []],
+    ]);
+    expect(spec.identity).toEqual({ maxClusterSize: 100, sharedIdentifierMaxLinks: 50 });
+  });
+
+  it('warns about a priority without any limit, and about shared priorities', () => {
+    const noLimit = loadSpec(base(`  user_id: {}\n  email: { priority: 5 }\n  phone: {}`), 'c360.yml');
+    expect(noLimit.spec).not.toBeNull();
+    expect(noLimit.diagnostics.map((d) => [d.code, d.line])).toEqual([['C360-W404', 5]]);
+    const tied = loadSpec(base(`  user_id: { limit: 1 }\n  email: { priority: 3 }\n  phone: {}`), 'c360.yml');
+    expect(tied.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ['C360-W405', 5, 'id types "email", "phone" share priority 3: their links are dropped together when a cluster breaks a limit'],
     ]);
   });
 });

@@ -6,4 +6,4 @@
 select
     node_a,
     node_b
-from {{ ref('int_customer__edges') }}
+from {{ ref('int_customer__stitch_edges') }}

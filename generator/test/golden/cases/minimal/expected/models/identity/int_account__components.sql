@@ -6,4 +6,4 @@
 select
     node_a,
     node_b
-from {{ ref('int_account__edges') }}
+from {{ ref('int_account__stitch_edges') }}

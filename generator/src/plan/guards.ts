@@ -1,0 +1,146 @@
+// Over-stitching guards: shared identifiers, per-type limits with priority, a cluster-size cap.
+// Decides the guard models of the generated project; the SQL lives in the templates.
+//
+//   int_<e>__edges ──► int_<e>__shared_identifiers ──► int_<e>__stitch_edges (edges minus links of
+//   shared identifiers) ──► int_<e>__components (first pass) ──► int_<e>__components_l1 .. _lK
+//   (one connected-components pass per priority level, only over clusters still over a limit)
+//   ──► int_<e>__resolved_components (labels combined; final cut) ──► <e>_id_graph
+//
+// Levels: the distinct priorities from the lowest up, all but the highest. Level k drops, in the
+// clusters still over a limit, the links touching the id types of the k-th lowest priority, so
+// the number of passes is bounded by the number of id types. Whatever still breaks a limit after
+// the last level (two user_ids in one row) is cut by resolved_components: identifiers of the
+// over-limit type beyond the limit (oldest kept) become singletons.
+
+import type { Spec } from '../spec/types.js';
+import type { GuardLevelPlan, IdentityGuardsPlan, ModelDoc } from './types.js';
+
+export function planGuards(spec: Spec): IdentityGuardsPlan {
+  const priorities = spec.idTypes
+    .map((t, i) => ({ idType: t.name, priority: t.priority, position: i }))
+    .sort((a, b) => a.priority - b.priority || a.position - b.position)
+    .map(({ idType, priority }) => ({ idType, priority }));
+  const rank = new Map(priorities.map((p, i) => [p.idType, i]));
+  const limits = spec.idTypes
+    .filter((t) => t.limit !== null)
+    .map((t) => ({ idType: t.name, limit: t.limit! }))
+    .sort((a, b) => rank.get(a.idType)! - rank.get(b.idType)!);
+  const { maxClusterSize, sharedIdentifierMaxLinks } = spec.identity;
+  const limited = limits.length > 0 || maxClusterSize !== null;
+
+  const levels: GuardLevelPlan[] = [];
+  if (limited) {
+    const distinct = [...new Set(priorities.map((p) => p.priority))].sort((a, b) => b - a);
+    const droppedBefore: string[] = [];
+    for (const pr of distinct.slice(0, -1)) {
+      const level = levels.length + 1;
+      const dropTypes = priorities.filter((p) => p.priority === pr).map((p) => p.idType);
+      levels.push({
+        level,
+        model: `int_${spec.entity}__components_l${level}`,
+        dropTypes,
+        droppedBefore: [...droppedBefore],
+        previousModels: levels.map((l) => l.model),
+      });
+      droppedBefore.push(...dropTypes);
+    }
+  }
+  return {
+    limits,
+    maxClusterSize,
+    sharedIdentifierMaxLinks,
+    sharedRule: limits.length > 0 || sharedIdentifierMaxLinks !== null,
+    priorities,
+    levels,
+    resolvedModel: limited ? `int_${spec.entity}__resolved_components` : null,
+    droppedTypes: levels.flatMap((l) => l.dropTypes),
+  };
+}
+
+
+
+/** Docs of the guard models that live in models/identity. */
+export function guardIdentityDocs(i: {
+  sharedIdentifiersModel: string;
+  stitchEdgesModel: string;
+  guards: IdentityGuardsPlan;
+}): ModelDoc[] {
+  const g = i.guards;
+  const docs: ModelDoc[] = [
+    {
+      name: i.sharedIdentifiersModel,
+      description:
+        'Shared identifiers: linked directly to more distinct identifiers of a limited type than its limit' +
+        (g.sharedIdentifierMaxLinks !== null ? `, or to more than ${g.sharedIdentifierMaxLinks} identifiers in all` : '') +
+        '. They stop stitching: all their links are dropped and audited.',
+      columns: [
+        { name: 'node_id', description: 'Node key of the shared identifier.', tests: ['unique', 'not_null'] },
+        { name: 'id_type', description: 'Its id type.' },
+        { name: 'id_value', description: 'Its value.' },
+        { name: 'other_id_type', description: 'The limited id type it is linked to too often (null: the rule on links of any type).' },
+        { name: 'links', description: 'Distinct identifiers it is linked to (of other_id_type, or in all).' },
+        { name: 'max_links', description: 'The limit it breaks.' },
+        { name: 'detail', description: 'The rule, in words.' },
+      ],
+    },
+    {
+      name: i.stitchEdgesModel,
+      description: 'The identity edges that may stitch: every edge except the links of shared identifiers.',
+      columns: [
+        { name: 'node_a', description: 'Smaller node key.', tests: ['not_null'] },
+        { name: 'node_b', description: 'Larger node key.', tests: ['not_null'] },
+      ],
+    },
+  ];
+  for (const l of g.levels) {
+    docs.push({
+      name: l.model,
+      description:
+        `Limit guard, level ${l.level}: connected components of the clusters still over a limit after ` +
+        `${l.level === 1 ? 'the first pass' : `level ${l.level - 1}`}, without the links touching ${l.dropTypes.join(', ')}. ` +
+        'Lists every member of those clusters; node ids above the largest identifier node are placeholders.',
+      columns: [
+        { name: 'node_id', description: 'Node key (or a placeholder).', tests: ['unique', 'not_null'] },
+        { name: 'component_id', description: 'Smallest node key of its component at this level.', tests: ['not_null'] },
+      ],
+    });
+  }
+  if (g.resolvedModel) {
+    docs.push({
+      name: g.resolvedModel,
+      description:
+        'Final clusters after the over-stitching guards: the first pass, overridden level by level; identifiers ' +
+        'still over a limit after the last level (beyond the limit, oldest kept) are cut loose as singletons.',
+      columns: [
+        { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
+        { name: 'component_id', description: 'Smallest (oldest) node key of the final cluster.', tests: ['not_null'] },
+        { name: 'cut_reason', description: 'Why the identifier was cut loose after the last level (limit:<type> or max_cluster_size); null otherwise.' },
+        { name: 'stitched_component_id', description: 'Its cluster before the final cut.' },
+      ],
+    });
+  }
+  return docs;
+}
+
+export function auditDoc(model: string): ModelDoc {
+  return {
+    name: model,
+    description:
+      'Identity audit: one row per link the over-stitching guards dropped, and per junk or excluded identifier value ' +
+      '(per input column). Reasons: shared_identifier, limit:<id type>, max_cluster_size, junk, excluded.',
+    columns: [
+      { name: 'id_type', description: 'Id type of the identifier the row is about (for a dropped link: the end that caused the drop).', tests: ['not_null'] },
+      { name: 'id_value', description: 'Its value (normalised; for junk / excluded: the raw value).' },
+      { name: 'other_id_type', description: 'Id type of the other end of the dropped link (null for junk / excluded).' },
+      { name: 'other_id_value', description: 'Value of the other end of the dropped link.' },
+      {
+        name: 'reason',
+        description: "shared_identifier | limit:<id type> | max_cluster_size | junk | excluded",
+        tests: ['not_null'],
+      },
+      { name: 'detail', description: 'Why, in words (counts, limit, level; input and column for junk / excluded).' },
+      { name: 'node_id', description: 'Node key of id_value (null for junk / excluded).' },
+      { name: 'other_node_id', description: 'Node key of other_id_value.' },
+    ],
+  };
+}

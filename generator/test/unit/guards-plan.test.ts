@@ -1,0 +1,118 @@
+// The plan of the over-stitching guards: levels by priority, models, what id_graph reads.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/dbt/locate.js';
+import { emitProject } from '../../src/emit/index.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { loadSpec } from '../../src/spec/load.js';
+
+function plan(text: string) {
+  const r = loadSpec(text, 'c360.yml');
+  if (!r.spec) throw new Error(JSON.stringify(r.diagnostics));
+  return buildPlan(r.spec);
+}
+
+const spec = (idTypes: string, extra = '') => `version: 1
+entity: customer
+id_types:
+${idTypes}
+${extra}
+inputs:
+  events:
+    relation: events
+    occurred_at: ts
+    ids: { user_id: uid, email: email, phone: phone, device_id: device }
+`;
+
+describe('guards plan', () => {
+  it('plans one level per priority below the highest, lowest priority first, and resolves through them', () => {
+    const p = plan(spec(`  user_id: { limit: 1 }\n  email: { limit: 5 }\n  phone: {}\n  device_id: { limit: 3 }`, 'identity: { max_cluster_size: 40 }'));
+    const g = p.identity.guards;
+    expect(g.priorities).toEqual([
+      { idType: 'user_id', priority: 1 },
+      { idType: 'email', priority: 2 },
+      { idType: 'phone', priority: 3 },
+      { idType: 'device_id', priority: 4 },
+    ]);
+    expect(g.limits).toEqual([
+      { idType: 'user_id', limit: 1 },
+      { idType: 'email', limit: 5 },
+      { idType: 'device_id', limit: 3 },
+    ]);
+    expect(g.levels).toEqual([
+      { level: 1, model: 'int_customer__components_l1', dropTypes: ['device_id'], droppedBefore: [], previousModels: [] },
+      { level: 2, model: 'int_customer__components_l2', dropTypes: ['phone'], droppedBefore: ['device_id'], previousModels: ['int_customer__components_l1'] },
+      {
+        level: 3,
+        model: 'int_customer__components_l3',
+        dropTypes: ['email'],
+        droppedBefore: ['device_id', 'phone'],
+        previousModels: ['int_customer__components_l1', 'int_customer__components_l2'],
+      },
+    ]);
+    expect(g.maxClusterSize).toBe(40);
+    expect(g.sharedRule).toBe(true);
+    expect(g.resolvedModel).toBe('int_customer__resolved_components');
+    expect(p.identity.componentsModel).toBe('int_customer__resolved_components');
+    expect(p.identity.firstPassComponentsModel).toBe('int_customer__components');
+    expect(p.identity.stitchEdgesModel).toBe('int_customer__stitch_edges');
+    expect(p.identity.auditModel).toBe('customer_identity_audit');
+
+    const files = emitProject(p);
+    for (const f of [
+      'models/identity/int_customer__shared_identifiers.sql',
+      'models/identity/int_customer__stitch_edges.sql',
+      'models/identity/int_customer__components.sql',
+      'models/identity/int_customer__components_l1.sql',
+      'models/identity/int_customer__components_l3.sql',
+      'models/identity/int_customer__resolved_components.sql',
+      'models/marts/customer_identity_audit.sql',
+      'tests/identity/assert_cluster_limits.sql',
+      'tests/identity/assert_shared_identifiers_isolated.sql',
+    ]) {
+      expect(files.has(f), f).toBe(true);
+    }
+    expect(files.has('models/identity/int_customer__components_l4.sql')).toBe(false);
+    expect(files.get('models/identity/int_customer__components.sql')).toContain("ref('int_customer__stitch_edges')");
+    expect(files.get('models/marts/customer_id_graph.sql')).toContain("ref('int_customer__resolved_components')");
+    expect(files.get('models/identity/int_customer__components_l3.sql')).toContain("not in ('device_id', 'phone', 'email')");
+  });
+
+  it('orders levels by explicit priority, dropping tied types together', () => {
+    const p = plan(spec(`  user_id: { limit: 1, priority: 2 }\n  email: { priority: 1 }\n  phone: { priority: 5 }\n  device_id: { priority: 5 }`));
+    const g = p.identity.guards;
+    expect(g.priorities.map((x) => x.idType)).toEqual(['email', 'user_id', 'phone', 'device_id']);
+    expect(g.levels.map((l) => l.dropTypes)).toEqual([['phone', 'device_id'], ['user_id']]);
+    expect(g.droppedTypes).toEqual(['phone', 'device_id', 'user_id']);
+  });
+
+  it('without limits: no levels, id_graph reads the first pass, nothing is shared', () => {
+    const p = plan(spec(`  user_id: {}\n  email: {}\n  phone: {}\n  device_id: {}`));
+    expect(p.identity.guards.levels).toEqual([]);
+    expect(p.identity.guards.resolvedModel).toBeNull();
+    expect(p.identity.guards.sharedRule).toBe(false);
+    expect(p.identity.componentsModel).toBe('int_customer__components');
+    const files = emitProject(p);
+    expect(files.has('tests/identity/assert_cluster_limits.sql')).toBe(false);
+    expect(files.get('models/identity/int_customer__shared_identifiers.sql')).toContain('where 1 = 0');
+  });
+
+  it('shared_identifier_max_links alone turns on the shared rule but no levels', () => {
+    const p = plan(spec(`  user_id: {}\n  email: {}\n  phone: {}\n  device_id: {}`, 'identity: { shared_identifier_max_links: 50 }'));
+    expect(p.identity.guards.sharedRule).toBe(true);
+    expect(p.identity.guards.levels).toEqual([]);
+    expect(emitProject(p).get('models/identity/int_customer__shared_identifiers.sql')).toContain('having sum(links) > 50');
+  });
+
+  it('maps junk_values onto clean_id exclude_values in staging', () => {
+    const p = plan(spec(`  user_id: {}\n  email: { junk_values: [nobody@nowhere.com], exclude: { values: [a@b.c] } }\n  phone: {}\n  device_id: {}`));
+    expect(emitProject(p).get('models/staging/stg_events.sql')).toContain("exclude_values=['nobody@nowhere.com', 'a@b.c']");
+  });
+
+  it('the guards golden spec is the integration spec', () => {
+    const text = readFileSync(join(PACKAGE_ROOT, 'generator', 'test', 'golden', 'cases', 'guards', 'c360.yml'), 'utf8');
+    expect(plan(text).identity.guards.levels.map((l) => l.dropTypes)).toEqual([['device_id'], ['phone'], ['email']]);
+  });
+});
