@@ -91,6 +91,9 @@ export function emitProject(plan: ProjectPlan): FileMap {
   files.set('models/staging/_staging__models.yml', yamlFile(plan.specFile, modelsYaml(plan.docs.staging)));
 
   const id = plan.identity;
+  for (const s of plan.staging) {
+    files.set(`models/identity/${s.idRowsModel}.sql`, render('models/identity/id_rows.sql.ejs', { ...common, s }));
+  }
   files.set(`models/identity/${id.identifiersModel}.sql`, render('models/identity/identifiers.sql.ejs', common));
   files.set(`models/identity/${id.edgesModel}.sql`, render('models/identity/edges.sql.ejs', common));
   files.set(`models/identity/${id.sharedIdentifiersModel}.sql`, render('models/identity/shared_identifiers.sql.ejs', common));

@@ -24,6 +24,7 @@ import type {
 import { auditDoc, guardIdentityDocs, planGuards } from './guards.js';
 
 export const stagingModelName = (input: string) => `stg_${input}`;
+export const idRowsModelName = (input: string) => `int_${input}__ids`;
 export const featureModelName = (input: string) => `int_${input}__features`;
 /** Column that carries the canonical id inside generated CTEs (never collides with user columns). */
 export const ENTITY_KEY = 'c360_entity_id';
@@ -36,13 +37,13 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
   const staging = spec.inputs.map((input) => planStaging(input, idTypes, sources));
 
   const occurrences = staging.flatMap((s) =>
-    s.ids.map((c) => ({ input: s.input, stagingModel: s.model, idType: c.idType, cleanColumn: c.cleanColumn })),
+    s.ids.map((c) => ({ input: s.input, idRowsModel: s.idRowsModel, idType: c.idType, cleanColumn: c.cleanColumn })),
   );
   const pairs: EdgePairPlan[] = [];
   for (const s of staging) {
     for (let i = 0; i < s.ids.length; i++) {
       for (let j = i + 1; j < s.ids.length; j++) {
-        pairs.push({ input: s.input, stagingModel: s.model, a: s.ids[i], b: s.ids[j] });
+        pairs.push({ input: s.input, idRowsModel: s.idRowsModel, a: s.ids[i], b: s.ids[j] });
       }
     }
   }
@@ -144,6 +145,7 @@ function planStaging(input: InputSpec, idTypes: Map<string, IdTypeSpec>, _source
   return {
     input: input.name,
     model: stagingModelName(input.name),
+    idRowsModel: idRowsModelName(input.name),
     relationJinja: relationJinja(input),
     occurredAt: input.occurredAt,
     ids,
@@ -303,6 +305,14 @@ function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
   }));
   const i = plan.identity;
   const identity: ModelDoc[] = [
+    ...plan.staging.map((s) => ({
+      name: s.idRowsModel,
+      description: `The normalised identifiers of input \`${s.input}\`, one row per input row that has any (incremental: new rows are appended). Identity reads this narrow table, so each row is normalised once.`,
+      columns: [
+        { name: 'occurred_at', description: 'The row\'s timestamp (the incremental watermark).' },
+        ...s.ids.map((c) => ({ name: c.cleanColumn, description: `Normalised ${c.idType} from \`${c.column}\`.` })),
+      ],
+    })),
     {
       name: i.identifiersModel,
       description: 'Identifier dictionary: one row per distinct (id_type, id_value), numbered in first-seen order (ties by type, then value); incremental runs append new identifiers after the largest node_id.',

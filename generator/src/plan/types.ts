@@ -21,6 +21,8 @@ export interface IdColumnPlan {
 export interface StagingPlan {
   input: string;
   model: string;
+  /** Narrow incremental table of the input's normalised identifiers (identity reads only this). */
+  idRowsModel: string;
   /** `source('raw', 'orders')` or `ref('x')`, as Jinja inside {{ }}. */
   relationJinja: string;
   occurredAt: string;
@@ -44,7 +46,7 @@ export interface SourcePlan {
 /** An edge between two id columns that appear in the same row of an input. */
 export interface EdgePairPlan {
   input: string;
-  stagingModel: string;
+  idRowsModel: string;
   a: IdColumnPlan;
   b: IdColumnPlan;
 }
@@ -194,7 +196,7 @@ export interface IdentityGuardsPlan {
 
 export interface StagingIdOccurrence {
   input: string;
-  stagingModel: string;
+  idRowsModel: string;
   idType: string;
   cleanColumn: string;
 }

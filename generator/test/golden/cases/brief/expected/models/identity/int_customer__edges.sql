@@ -22,7 +22,7 @@ pairs as (
         'email' as type_b,
         c360_email__email as value_b,
         occurred_at
-    from {{ ref('stg_app_purchases') }}
+    from {{ ref('int_app_purchases__ids') }}
     where c360_phone__phone is not null
         and c360_email__email is not null
     {% if is_incremental() %}
@@ -38,7 +38,7 @@ pairs as (
         'phone' as type_b,
         c360_phone__phone as value_b,
         occurred_at
-    from {{ ref('stg_payments') }}
+    from {{ ref('int_payments__ids') }}
     where c360_payments_id__payments_id is not null
         and c360_phone__phone is not null
     {% if is_incremental() %}

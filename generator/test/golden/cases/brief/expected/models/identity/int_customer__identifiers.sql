@@ -14,7 +14,7 @@ with occurrences as (
         'email' as id_type,
         c360_email__email as id_value,
         occurred_at
-    from {{ ref('stg_web_orders') }}
+    from {{ ref('int_web_orders__ids') }}
     where c360_email__email is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -26,7 +26,7 @@ with occurrences as (
         'phone' as id_type,
         c360_phone__phone as id_value,
         occurred_at
-    from {{ ref('stg_app_purchases') }}
+    from {{ ref('int_app_purchases__ids') }}
     where c360_phone__phone is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -38,7 +38,7 @@ with occurrences as (
         'email' as id_type,
         c360_email__email as id_value,
         occurred_at
-    from {{ ref('stg_app_purchases') }}
+    from {{ ref('int_app_purchases__ids') }}
     where c360_email__email is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -50,7 +50,7 @@ with occurrences as (
         'payments_id' as id_type,
         c360_payments_id__payments_id as id_value,
         occurred_at
-    from {{ ref('stg_payments') }}
+    from {{ ref('int_payments__ids') }}
     where c360_payments_id__payments_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -62,7 +62,7 @@ with occurrences as (
         'phone' as id_type,
         c360_phone__phone as id_value,
         occurred_at
-    from {{ ref('stg_payments') }}
+    from {{ ref('int_payments__ids') }}
     where c360_phone__phone is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}

@@ -22,7 +22,7 @@ pairs as (
         'user_id' as type_b,
         c360_user_id__user_id as value_b,
         occurred_at
-    from {{ ref('stg_web_events') }}
+    from {{ ref('int_web_events__ids') }}
     where c360_anonymous_id__anonymous_id is not null
         and c360_user_id__user_id is not null
     {% if is_incremental() %}
@@ -38,7 +38,7 @@ pairs as (
         'email' as type_b,
         c360_email__context_traits_email as value_b,
         occurred_at
-    from {{ ref('stg_web_events') }}
+    from {{ ref('int_web_events__ids') }}
     where c360_anonymous_id__anonymous_id is not null
         and c360_email__context_traits_email is not null
     {% if is_incremental() %}
@@ -54,7 +54,7 @@ pairs as (
         'email' as type_b,
         c360_email__context_traits_email as value_b,
         occurred_at
-    from {{ ref('stg_web_events') }}
+    from {{ ref('int_web_events__ids') }}
     where c360_user_id__user_id is not null
         and c360_email__context_traits_email is not null
     {% if is_incremental() %}
@@ -70,7 +70,7 @@ pairs as (
         'user_id' as type_b,
         c360_user_id__user_id as value_b,
         occurred_at
-    from {{ ref('stg_app_events') }}
+    from {{ ref('int_app_events__ids') }}
     where c360_device_id__device_id is not null
         and c360_user_id__user_id is not null
     {% if is_incremental() %}
@@ -86,7 +86,7 @@ pairs as (
         'phone' as type_b,
         c360_phone__phone as value_b,
         occurred_at
-    from {{ ref('stg_app_events') }}
+    from {{ ref('int_app_events__ids') }}
     where c360_device_id__device_id is not null
         and c360_phone__phone is not null
     {% if is_incremental() %}
@@ -102,7 +102,7 @@ pairs as (
         'email' as type_b,
         c360_email__email as value_b,
         occurred_at
-    from {{ ref('stg_app_events') }}
+    from {{ ref('int_app_events__ids') }}
     where c360_device_id__device_id is not null
         and c360_email__email is not null
     {% if is_incremental() %}
@@ -118,7 +118,7 @@ pairs as (
         'phone' as type_b,
         c360_phone__phone as value_b,
         occurred_at
-    from {{ ref('stg_app_events') }}
+    from {{ ref('int_app_events__ids') }}
     where c360_user_id__user_id is not null
         and c360_phone__phone is not null
     {% if is_incremental() %}
@@ -134,7 +134,7 @@ pairs as (
         'email' as type_b,
         c360_email__email as value_b,
         occurred_at
-    from {{ ref('stg_app_events') }}
+    from {{ ref('int_app_events__ids') }}
     where c360_user_id__user_id is not null
         and c360_email__email is not null
     {% if is_incremental() %}
@@ -150,7 +150,7 @@ pairs as (
         'email' as type_b,
         c360_email__email as value_b,
         occurred_at
-    from {{ ref('stg_app_events') }}
+    from {{ ref('int_app_events__ids') }}
     where c360_phone__phone is not null
         and c360_email__email is not null
     {% if is_incremental() %}
@@ -166,7 +166,7 @@ pairs as (
         'phone' as type_b,
         c360_phone__phone as value_b,
         occurred_at
-    from {{ ref('stg_payments') }}
+    from {{ ref('int_payments__ids') }}
     where c360_payments_id__payments_id is not null
         and c360_phone__phone is not null
     {% if is_incremental() %}

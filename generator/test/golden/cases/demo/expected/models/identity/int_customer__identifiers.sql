@@ -14,7 +14,7 @@ with occurrences as (
         'anonymous_id' as id_type,
         c360_anonymous_id__anonymous_id as id_value,
         occurred_at
-    from {{ ref('stg_web_events') }}
+    from {{ ref('int_web_events__ids') }}
     where c360_anonymous_id__anonymous_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -26,7 +26,7 @@ with occurrences as (
         'user_id' as id_type,
         c360_user_id__user_id as id_value,
         occurred_at
-    from {{ ref('stg_web_events') }}
+    from {{ ref('int_web_events__ids') }}
     where c360_user_id__user_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -38,7 +38,7 @@ with occurrences as (
         'email' as id_type,
         c360_email__context_traits_email as id_value,
         occurred_at
-    from {{ ref('stg_web_events') }}
+    from {{ ref('int_web_events__ids') }}
     where c360_email__context_traits_email is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -50,7 +50,7 @@ with occurrences as (
         'device_id' as id_type,
         c360_device_id__device_id as id_value,
         occurred_at
-    from {{ ref('stg_app_events') }}
+    from {{ ref('int_app_events__ids') }}
     where c360_device_id__device_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -62,7 +62,7 @@ with occurrences as (
         'user_id' as id_type,
         c360_user_id__user_id as id_value,
         occurred_at
-    from {{ ref('stg_app_events') }}
+    from {{ ref('int_app_events__ids') }}
     where c360_user_id__user_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -74,7 +74,7 @@ with occurrences as (
         'phone' as id_type,
         c360_phone__phone as id_value,
         occurred_at
-    from {{ ref('stg_app_events') }}
+    from {{ ref('int_app_events__ids') }}
     where c360_phone__phone is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -86,7 +86,7 @@ with occurrences as (
         'email' as id_type,
         c360_email__email as id_value,
         occurred_at
-    from {{ ref('stg_app_events') }}
+    from {{ ref('int_app_events__ids') }}
     where c360_email__email is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -98,7 +98,7 @@ with occurrences as (
         'email' as id_type,
         c360_email__email as id_value,
         occurred_at
-    from {{ ref('stg_orders') }}
+    from {{ ref('int_orders__ids') }}
     where c360_email__email is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -110,7 +110,7 @@ with occurrences as (
         'payments_id' as id_type,
         c360_payments_id__payments_id as id_value,
         occurred_at
-    from {{ ref('stg_payments') }}
+    from {{ ref('int_payments__ids') }}
     where c360_payments_id__payments_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -122,7 +122,7 @@ with occurrences as (
         'phone' as id_type,
         c360_phone__phone as id_value,
         occurred_at
-    from {{ ref('stg_payments') }}
+    from {{ ref('int_payments__ids') }}
     where c360_phone__phone is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -134,7 +134,7 @@ with occurrences as (
         'email' as id_type,
         c360_email__email as id_value,
         occurred_at
-    from {{ ref('stg_support_tickets') }}
+    from {{ ref('int_support_tickets__ids') }}
     where c360_email__email is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}

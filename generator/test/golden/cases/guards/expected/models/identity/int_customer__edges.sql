@@ -22,7 +22,7 @@ pairs as (
         'email' as type_b,
         c360_email__email as value_b,
         occurred_at
-    from {{ ref('stg_orders') }}
+    from {{ ref('int_orders__ids') }}
     where c360_user_id__user_id is not null
         and c360_email__email is not null
     {% if is_incremental() %}
@@ -38,7 +38,7 @@ pairs as (
         'phone' as type_b,
         c360_phone__phone as value_b,
         occurred_at
-    from {{ ref('stg_orders') }}
+    from {{ ref('int_orders__ids') }}
     where c360_user_id__user_id is not null
         and c360_phone__phone is not null
     {% if is_incremental() %}
@@ -54,7 +54,7 @@ pairs as (
         'phone' as type_b,
         c360_phone__phone as value_b,
         occurred_at
-    from {{ ref('stg_orders') }}
+    from {{ ref('int_orders__ids') }}
     where c360_email__email is not null
         and c360_phone__phone is not null
     {% if is_incremental() %}
@@ -70,7 +70,7 @@ pairs as (
         'user_id' as type_b,
         c360_user_id__user_id as value_b,
         occurred_at
-    from {{ ref('stg_sessions') }}
+    from {{ ref('int_sessions__ids') }}
     where c360_device_id__device_id is not null
         and c360_user_id__user_id is not null
     {% if is_incremental() %}
@@ -86,7 +86,7 @@ pairs as (
         'user_id' as type_b,
         c360_user_id__new_user_id as value_b,
         occurred_at
-    from {{ ref('stg_account_merges') }}
+    from {{ ref('int_account_merges__ids') }}
     where c360_user_id__old_user_id is not null
         and c360_user_id__new_user_id is not null
     {% if is_incremental() %}

@@ -14,7 +14,7 @@ with occurrences as (
         'user_id' as id_type,
         c360_user_id__user_id as id_value,
         occurred_at
-    from {{ ref('stg_orders') }}
+    from {{ ref('int_orders__ids') }}
     where c360_user_id__user_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -26,7 +26,7 @@ with occurrences as (
         'email' as id_type,
         c360_email__email as id_value,
         occurred_at
-    from {{ ref('stg_orders') }}
+    from {{ ref('int_orders__ids') }}
     where c360_email__email is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -38,7 +38,7 @@ with occurrences as (
         'phone' as id_type,
         c360_phone__phone as id_value,
         occurred_at
-    from {{ ref('stg_orders') }}
+    from {{ ref('int_orders__ids') }}
     where c360_phone__phone is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -50,7 +50,7 @@ with occurrences as (
         'device_id' as id_type,
         c360_device_id__device_id as id_value,
         occurred_at
-    from {{ ref('stg_sessions') }}
+    from {{ ref('int_sessions__ids') }}
     where c360_device_id__device_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -62,7 +62,7 @@ with occurrences as (
         'user_id' as id_type,
         c360_user_id__user_id as id_value,
         occurred_at
-    from {{ ref('stg_sessions') }}
+    from {{ ref('int_sessions__ids') }}
     where c360_user_id__user_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -74,7 +74,7 @@ with occurrences as (
         'user_id' as id_type,
         c360_user_id__old_user_id as id_value,
         occurred_at
-    from {{ ref('stg_account_merges') }}
+    from {{ ref('int_account_merges__ids') }}
     where c360_user_id__old_user_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
@@ -86,7 +86,7 @@ with occurrences as (
         'user_id' as id_type,
         c360_user_id__new_user_id as id_value,
         occurred_at
-    from {{ ref('stg_account_merges') }}
+    from {{ ref('int_account_merges__ids') }}
     where c360_user_id__new_user_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}

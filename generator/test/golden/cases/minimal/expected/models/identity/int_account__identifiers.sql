@@ -14,7 +14,7 @@ with occurrences as (
         'user_id' as id_type,
         c360_user_id__user_id as id_value,
         occurred_at
-    from {{ ref('stg_signups') }}
+    from {{ ref('int_signups__ids') }}
     where c360_user_id__user_id is not null
     {% if is_incremental() %}
         and occurred_at > {{ watermark }}
