@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDbt } from '../../src/dbt/run.js';
+import { mulberry32 } from '../../src/demo/data.js';
 import { withDuckDb } from '../../src/warehouse/duckdb.js';
 import { UnionFind } from '../helpers/union-find.js';
 import { execSql, generateInto } from '../support/build.js';
@@ -33,24 +34,12 @@ interface Row {
   amount: number;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Batches of event rows. Each batch's rows are later than the previous batch's. Later batches
  * reuse old identifiers (clusters grow), add new people, and bridge old clusters (merges).
  */
 function makeBatches(): Row[][] {
-  const rand = rng(7);
+  const rand = mulberry32(7);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const emails: string[] = [];
   const devices: string[] = [];
