@@ -159,7 +159,7 @@ function checkUsage(spec: Spec, opts: ExplainOptions): ExplainResult | null {
 }
 
 async function missingModels(db: DuckDbClient, plan: ProjectPlan): Promise<string[]> {
-  const wanted = [plan.identity.idGraphModel, plan.identity.edgesModel];
+  const wanted = [plan.identity.idGraphModel, plan.identity.stitchEdgesModel];
   const rows = await db.query(
     `select table_name from information_schema.tables where table_schema = 'main' and table_name in (${wanted.map(sqlLiteral).join(', ')})`,
   );
@@ -231,10 +231,12 @@ export async function explainInDb(
   };
   const byNode = new Map(members.map((m) => [m.nodeId, m]));
 
-  const edgesTable = `main.${sqlIdent(plan.identity.edgesModel)}`;
+  // The links stitching used (shared identifiers' links are gone), both ends inside the cluster,
+  // so a chain never runs through an identifier that was cut loose.
+  const edgesTable = `main.${sqlIdent(plan.identity.stitchEdgesModel)}`;
   const clusterNodes = `(select node_id from ${idGraph} where ${entityCol} = ${sqlLiteral(start.entityId)})`;
   const edgeCap = opts.edgeCap ?? DEFAULT_EDGE_CAP;
-  const [{ n: edgeCountRaw }] = await db.query(`select count(*) as n from ${edgesTable} where node_a in ${clusterNodes}`);
+  const [{ n: edgeCountRaw }] = await db.query(`select count(*) as n from ${edgesTable} where node_a in ${clusterNodes} and node_b in ${clusterNodes}`);
   const edgeCount = Number(edgeCountRaw);
   const base = {
     status: 'found' as const,
@@ -247,7 +249,7 @@ export async function explainInDb(
   };
   if (edgeCount > edgeCap) return { ...base, chains: [], chainsTotal: 0, edgeCapExceeded: true };
 
-  const edges: Edge[] = (await db.query(`select node_a, node_b from ${edgesTable} where node_a in ${clusterNodes}`)).map(
+  const edges: Edge[] = (await db.query(`select node_a, node_b from ${edgesTable} where node_a in ${clusterNodes} and node_b in ${clusterNodes}`)).map(
     (r) => [Number(r.node_a), Number(r.node_b)] as const,
   );
   const tree = bfs(adjacency(edges), start.nodeId);
