@@ -115,3 +115,18 @@ describe('c360-gen CLI', () => {
     expect(existsSync(join(dir, 'c360_project', 'models'))).toBe(false);
   });
 });
+
+describe('c360-gen demo', () => {
+  it('builds the demo end to end and resolves every person exactly', async () => {
+    const dir = tempDir('cli-demo');
+    const r = await cli(['demo', '--customers', '150', '--seed', '7'], dir);
+    expect(r.exitCode, r.stderr + r.stdout.slice(-3000)).toBe(0);
+    expect(r.stdout).toMatch(/customers resolved\s+150\b/);
+    expect(r.stdout).toMatch(/ground truth\s+150\/150 people resolved whole, 0 clusters merging two people/);
+    expect(r.stdout).toMatch(/dbt\s+\d+ models, (\d+) tests: \1 passed, 0 failed/);
+    expect(existsSync(join(dir, 'c360_demo', 'c360_project', 'c360.duckdb'))).toBe(true);
+    // the demo's project is what its spec generates
+    const check = await cli(['generate', '--check', '--spec', 'c360_demo/c360.yml', '--out', 'c360_demo/c360_project'], dir);
+    expect(check.exitCode, check.stdout.slice(0, 2000)).toBe(0);
+  });
+});
