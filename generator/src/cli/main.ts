@@ -6,7 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DbtNotFoundError, PACKAGE_ROOT } from '../dbt/locate.js';
 import { diagnosticsToJson, formatDiagnostics } from '../diagnostics/format.js';
-import { checkProject, OverwriteRefusedError, writeProject } from '../io/project.js';
+import { checkProject, OverwriteRefusedError, readPreviousIdentityRules, writeProject } from '../io/project.js';
+import { rulesThatCanSplit } from '../plan/identity-rules.js';
 import { generate } from '../pipeline.js';
 import { STARTER_SPEC } from '../spec/starter.js';
 import { runDemo } from './demo.js';
@@ -106,7 +107,16 @@ export function buildProgram(): Command {
           `error: ${opts.out} is out of date with ${opts.spec}: ${drift.length} file(s) differ (${summarizeDrift(drift)})\n  = hint: run \`c360-gen generate --spec ${opts.spec} --out ${opts.out}\``,
         );
       }
+      const previousRules = readPreviousIdentityRules(out);
       const w = writeProject(out, r.files!);
+      const splits = previousRules ? rulesThatCanSplit(previousRules, r.plan!.identityRules) : [];
+      if (splits.length > 0) {
+        process.stderr.write(
+          `warning: the stitching rules changed: ${splits.join('; ')}\n` +
+            '  incremental identity runs only merge clusters, so this change needs a rebuild\n' +
+            `  = hint: cd ${opts.out} && dbt build --full-refresh\n`,
+        );
+      }
       process.stdout.write(
         `generated ${opts.out}: ${w.written.length} written, ${w.unchanged.length} unchanged, ${w.removed.length} removed\n` +
           `next: cd ${opts.out} && dbt build\n`,

@@ -184,6 +184,8 @@ function dbtProject(plan: ProjectPlan) {
     vars: {
       // The time windows are measured back from; override with --vars '{c360_as_of: "..."}'.
       c360_as_of: 'cast(current_timestamp as timestamp)',
+      // Fingerprints of the stitching rules: c360-gen warns when they change (full refresh needed).
+      c360_identity_rules: plan.identityRules,
     },
     models: {
       [plan.projectName]: {

@@ -4,7 +4,9 @@
 import { createTwoFilesPatch } from 'diff';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
 import { GENERATED_MARKER, type FileMap } from '../emit/index.js';
+import type { IdentityRules } from '../plan/identity-rules.js';
 
 export const MANIFEST = '.c360-gen-manifest';
 
@@ -124,4 +126,16 @@ export function checkProject(outDir: string, files: FileMap): Drift[] {
     }
   }
   return drift;
+}
+
+/** The stitching-rule fingerprints a previously generated project was built with, if any. */
+export function readPreviousIdentityRules(outDir: string): IdentityRules | null {
+  const p = join(outDir, 'dbt_project.yml');
+  if (!existsSync(p)) return null;
+  try {
+    const rules = (parse(readFileSync(p, 'utf8')) as { vars?: { c360_identity_rules?: IdentityRules } })?.vars?.c360_identity_rules;
+    return rules && typeof rules.id_types === 'string' ? rules : null;
+  } catch {
+    return null;
+  }
 }

@@ -22,6 +22,7 @@ import type {
   StagingPlan,
 } from './types.js';
 import { planGuards } from './guards.js';
+import { identityRules } from './identity-rules.js';
 
 export const stagingModelName = (input: string) => `stg_${input}`;
 export const idRowsModelName = (input: string) => `int_${input}__ids`;
@@ -80,6 +81,7 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
     specFile,
     idTypes: spec.idTypes.map((t) => t.name),
     clusterSizeWarn: DEFAULT_CLUSTER_SIZE_WARN,
+    identityRules: identityRules(spec),
     warehouse: spec.warehouse,
     sources,
     staging,

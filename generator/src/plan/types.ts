@@ -121,6 +121,8 @@ export interface ProjectPlan {
   idTypes: string[];
   /** Clusters with more identifiers than this raise a warning test. */
   clusterSizeWarn: number;
+  /** Fingerprints of the stitching rules, written into dbt_project.yml vars. */
+  identityRules: import('./identity-rules.js').IdentityRules;
   warehouse: { type: 'duckdb'; path: string };
   sources: SourcePlan[];
   staging: StagingPlan[];

@@ -116,6 +116,33 @@ describe('c360-gen CLI', () => {
   });
 });
 
+describe('c360-gen generate: stitching rule changes', () => {
+  it('says a full refresh is needed when rules that can split clusters change, not when an input is added', async () => {
+    const dir = tempDir('cli-rules');
+    writeFileSync(join(dir, 'c360.yml'), BRIEF);
+    expect((await cli([], dir)).stderr).toBe('');
+    // a new input only adds links: no warning
+    const withInput = BRIEF.replace(
+      '\nfeatures:',
+      "\n  support:\n    relation: source('desk', 'tickets')\n    occurred_at: opened_at\n    ids: { email: email }\n\nfeatures:",
+    );
+    writeFileSync(join(dir, 'c360.yml'), withInput);
+    const added = await cli([], dir);
+    expect(added.exitCode).toBe(0);
+    expect(added.stderr).toBe('');
+    // a new exclusion can split clusters
+    writeFileSync(join(dir, 'c360.yml'), withInput.replace('  email: { normalize: email }', '  email: { normalize: email, exclude: { values: [shared@shop.com] } }'));
+    const excluded = await cli([], dir);
+    expect(excluded.exitCode).toBe(0);
+    expect(excluded.stderr).toContain('id type rules');
+    expect(excluded.stderr).toContain('dbt build --full-refresh');
+    // removing an input can split clusters too
+    writeFileSync(join(dir, 'c360.yml'), readFileSync(join(dir, 'c360.yml'), 'utf8').replace(/\n  support:\n(    .*\n)+/, '\n'));
+    const removed = await cli([], dir);
+    expect(removed.stderr).toContain('input support was removed');
+  });
+});
+
 describe('c360-gen demo', () => {
   it('builds the demo end to end and resolves every person exactly', async () => {
     const dir = tempDir('cli-demo');
