@@ -21,4 +21,4 @@ fi
 
 echo "setup: building the CLI"
 npx tsc -p tsconfig.json
-echo "setup: ok ($(.venv/bin/dbt --version 2>/dev/null | grep -m1 installed | tr -s ' '), node $(node --version))"
+echo "setup: ok (dbt-core $(.venv/bin/dbt --version 2>/dev/null | grep -m1 installed | grep -oE "[0-9]+\.[0-9]+\.[0-9]+"), node $(node --version))"
