@@ -2,7 +2,7 @@
 
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { locateDbt } from './locate.js';
 
 export interface DbtRunOptions {
@@ -42,7 +42,7 @@ export async function runDbt(opts: DbtRunOptions): Promise<DbtRunResult> {
     cwd: opts.projectDir,
     reject: false,
     all: true,
-    env: { DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', ...(opts.env ?? {}) },
+    env: { DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DO_NOT_TRACK: '1', ...(opts.env ?? {}) },
     stdout: opts.stream === false ? 'pipe' : ['pipe', 'inherit'],
     stderr: opts.stream === false ? 'pipe' : ['pipe', 'inherit'],
   });
@@ -54,8 +54,8 @@ interface RunResultsFile {
   results: { unique_id: string; status: string; message: string | null }[];
 }
 
-export function readRunResults(projectDir: string): Pick<DbtRunResult, 'counts' | 'failures'> {
-  const p = join(projectDir, 'target', 'run_results.json');
+export function readRunResults(projectDir: string, targetPath = 'target'): Pick<DbtRunResult, 'counts' | 'failures'> {
+  const p = join(resolve(projectDir, targetPath), 'run_results.json');
   if (!existsSync(p)) return { counts: null, failures: [] };
   const data = JSON.parse(readFileSync(p, 'utf8')) as RunResultsFile;
   const counts: DbtResultCounts = { success: 0, pass: 0, error: 0, fail: 0, warn: 0, skipped: 0, tests: 0, models: 0 };

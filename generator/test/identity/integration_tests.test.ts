@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/dbt/locate.js';
-import { readRunResults, runDbt } from '../helpers/dbt.js';
+import { readRunResults } from '../../src/dbt/run.js';
+import { runDbt } from '../helpers/dbt.js';
 
 const projectDir = join(PACKAGE_ROOT, 'integration_tests');
 const tmp = mkdtempSync(join(tmpdir(), 'c360-it-'));
@@ -22,10 +23,11 @@ describe('integration_tests dbt project', () => {
     }
     const build = await runDbt(projectDir, ['build', '--full-refresh', '--target-path', targetPath], env);
     expect(build.exitCode, build.output).toBe(0);
-    const summary = readRunResults(projectDir, targetPath);
-    expect(summary.tests.pass ?? 0).toBeGreaterThan(0);
-    expect(summary.tests.fail ?? 0).toBe(0);
-    expect(summary.byStatus.error ?? 0).toBe(0);
+    const { counts } = readRunResults(projectDir, targetPath);
+    expect(counts!.tests).toBeGreaterThan(0);
+    expect(counts!.pass).toBeGreaterThan(0);
+    expect(counts!.fail).toBe(0);
+    expect(counts!.error).toBe(0);
     expect(build.output).toMatch(/c360: test_connected_components round 0: 18 edges/);
   });
 });
