@@ -9,32 +9,15 @@ with id_graph as (
 
 ),
 
-oldest as (
-
-    select
-        customer_id,
-        id_type,
-        id_value,
-        row_number() over (
-            partition by customer_id
-            order by
-                case when first_seen_at is null then 1 else 0 end,
-                first_seen_at,
-                id_type,
-                id_value
-        ) as age_rank
-    from id_graph
-
-),
-
 current_ids as (
 
+    -- each canonical id is the hash of its cluster's oldest identifier: find that identifier back
     select
         customer_id,
         id_type,
         id_value
-    from oldest
-    where age_rank = 1
+    from id_graph
+    where {{ c360.canonical_id('id_type', 'id_value') }} = customer_id
 
 )
 
