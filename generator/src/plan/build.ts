@@ -35,7 +35,7 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
   const idTypes = new Map(spec.idTypes.map((t) => [t.name, t]));
   const entityIdColumn = `${spec.entity}_id`;
   const sources = planSources(spec);
-  const staging = spec.inputs.map((input) => planStaging(input, idTypes, sources));
+  const staging = spec.inputs.map((input) => planStaging(input, idTypes));
 
   const occurrences = staging.flatMap((s) =>
     s.ids.map((c) => ({ input: s.input, idRowsModel: s.idRowsModel, idType: c.idType, cleanColumn: c.cleanColumn })),
@@ -129,7 +129,7 @@ function relationJinja(input: InputSpec): string {
   return `ref('${r.model}')`;
 }
 
-function planStaging(input: InputSpec, idTypes: Map<string, IdTypeSpec>, _sources: SourcePlan[]): StagingPlan {
+function planStaging(input: InputSpec, idTypes: Map<string, IdTypeSpec>): StagingPlan {
   const ids: IdColumnPlan[] = input.ids.map(({ idType, column }) => {
     const t = idTypes.get(idType)!;
     return {
