@@ -46,7 +46,7 @@
         {%- for v in exclude_values -%}
             {%- do literals.append(c360._clean_id_normalize(c360.sql_string(v), normalize, default_country)) -%}
         {%- endfor -%}
-        {%- do checks.append(value ~ " in (" ~ literals | join(", ") ~ ")") -%}
+        {%- do checks.append(c360.in_list(value, literals)) -%}
     {%- endif -%}
     {%- for pattern in exclude_regex -%}
         {%- do checks.append(c360.regex_matches(value, c360.sql_string(pattern))) -%}
@@ -79,5 +79,5 @@
     {%- for v in c360.junk_values() -%}
         {%- do literals.append(c360.sql_string(v)) -%}
     {%- endfor -%}
-    (lower({{ value }}) in ({{ literals | join(', ') }}) or {{ dbt.replace(value, "'0'", "''") }} = '')
+    ({{ c360.in_list('lower(' ~ value ~ ')', literals) }} or {{ dbt.replace(value, "'0'", "''") }} = '')
 {%- endmacro %}
