@@ -3,9 +3,10 @@
 
   The model selects an edge list: BIGINT columns node_a, node_b (duplicates, self-edges and both
   directions are fine). The materialization builds {{ this }} as a table
-      node_id BIGINT, component_id BIGINT
+      node_id BIGINT, component_id BIGINT, updated_at TIMESTAMP
   with one row per node of at least one non-self edge; component_id is the smallest node_id of the
-  node's connected component.
+  node's connected component; updated_at is c360.run_timestamp() of the run that last wrote the row (a
+  full build writes every row; an incremental run only the nodes it relabels or adds).
 
   Algorithm: randomized contraction (Bögeholz, Brand, Todor 2020), O(log n) rounds, one
   `create table as` per round. Round i:
@@ -18,17 +19,24 @@
   Incremental (the default once the table exists; `--full-refresh` rebuilds): only the edges that
   join two different components of the previous result, or touch a node it has not seen, matter.
   They are lifted to the previous component labels (a new node is its own label), the small graph
-  of labels is contracted the same way, and the affected nodes are relabelled with the smallest
-  label of their new component. Adding edges never splits a component, so this gives exactly the
-  components of a full rebuild. Changes that can split clusters (new exclusions or limits) need
+  of labels is contracted the same way, and the affected nodes are relabelled in place (delete +
+  insert of those rows only, inside the model's transaction) with the smallest label of their new
+  component. Adding edges never splits a component, so this gives exactly the components of a full
+  rebuild. Changes that can split clusters (new exclusions or limits) need
   `dbt build --full-refresh`. Config `incremental: false` always rebuilds.
 
   Config: max_rounds (default 64): more rounds raise a compiler error.
-  Side tables in the target schema: <identifier>__cc_e<N>, __cc_h<N>, __cc_m<N>, __cc_f<N> (dropped at the
+          edges_updated_at (optional): a timestamp column the model selects next to node_a and
+          node_b, saying when each edge was last written. Incremental runs then read only the edges
+          with edges_updated_at > max(updated_at) of the previous result, instead of lifting every
+          edge (an edge written in the same run as the previous result was already resolved then).
+  Side tables in the target schema: <identifier>__cc_e<N>, __cc_h<N>, __cc_m<N>, __cc_f<N>, __cc_c<N> (dropped at the
   end, and at the start if a crashed run left them), <identifier>__rounds (round, edges): the edge
   count entering each round, row 0 = the distinct non-self input edges; kept for the CLI summary.
-  The result is built as <identifier>__dbt_tmp and swapped in like dbt's table materialization, so
-  a failed build leaves the previous table intact.
+  A full build is built as <identifier>__dbt_tmp and swapped in like dbt's table materialization,
+  so a failed build leaves the previous table intact; an incremental run changes the table only
+  in its last two statements, in the same transaction. A previous table without updated_at (built
+  by an older c360) is rebuilt in full.
 -#}
 {% materialization c360_connected_components, default %}
 
@@ -53,15 +61,28 @@
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
+    {%- set edges_updated_at = config.get('edges_updated_at') -%}
+    {%- if edges_updated_at is not none and (edges_updated_at is not string or edges_updated_at | length == 0) -%}
+        {{ exceptions.raise_compiler_error("c360_connected_components: model " ~ this ~ ": edges_updated_at must be a column name, got " ~ edges_updated_at) }}
+    {%- endif -%}
+    {%- set updated_at_sql = c360.run_timestamp() -%}
+
     {%- set incremental = config.get('incremental', true) and existing_relation is not none
         and existing_relation.type == 'table' and not should_full_refresh() -%}
+    {%- if incremental -%}
+        {%- set previous_columns = adapter.get_columns_in_relation(existing_relation) | map(attribute='name') | map('lower') | list -%}
+        {%- if 'updated_at' not in previous_columns -%}
+            {{ log("c360: " ~ this.identifier ~ " has no updated_at column (built by an older c360): full build", info=True) }}
+            {%- set incremental = false -%}
+        {%- endif -%}
+    {%- endif -%}
 
     {#- round 0: the model's edges, normalised (a < b), distinct, without self-loops; incremental:
         only the edges that join two previous components or touch a new node, lifted to labels -#}
     {%- set e0 = c360._cc_relation('cc_e0') -%}
     {% call statement('c360_cc_e0') -%}
         {%- if incremental -%}
-            {{ get_create_table_as_sql(False, e0, c360._cc_lifted_edges_sql(sql, existing_relation)) }}
+            {{ get_create_table_as_sql(False, e0, c360._cc_lifted_edges_sql(sql, existing_relation, edges_updated_at)) }}
         {%- else -%}
             {{ get_create_table_as_sql(False, e0, c360._cc_initial_edges_sql(sql)) }}
         {%- endif -%}
@@ -118,25 +139,48 @@
         {%- set final_sql -%}
             select
                 cast(node_id as {{ dbt.type_bigint() }}) as node_id,
-                cast(min(node_id) over (partition by rep) as {{ dbt.type_bigint() }}) as component_id
+                cast(min(node_id) over (partition by rep) as {{ dbt.type_bigint() }}) as component_id,
+                {{ updated_at_sql }} as updated_at
             from {{ ns.labels }}
         {%- endset -%}
     {%- else -%}
         {%- set final_sql -%}
             select
                 cast(null as {{ dbt.type_bigint() }}) as node_id,
-                cast(null as {{ dbt.type_bigint() }}) as component_id
+                cast(null as {{ dbt.type_bigint() }}) as component_id,
+                {{ updated_at_sql }} as updated_at
             where 1 = 0
         {%- endset -%}
     {%- endif -%}
 
     {%- if incremental -%}
-        {%- set final_sql = c360._cc_relabel_sql(sql, existing_relation, final_sql) -%}
+        {#- the rows to rewrite: nodes of relabelled components and new nodes; then delete + insert
+            of those rows only, in this transaction -#}
+        {%- set changed = c360._cc_relation('cc_c0') -%}
+        {%- if ns.maps > 0 -%}
+            {% call statement('c360_cc_c0') -%}
+                {{ get_create_table_as_sql(False, changed, c360._cc_changed_sql(existing_relation, final_sql)) }}
+            {%- endcall %}
+            {% call statement('c360_cc_delete') -%}
+                delete from {{ existing_relation }}
+                where node_id in (select node_id from {{ changed }})
+            {%- endcall %}
+            {% call statement('main') -%}
+                insert into {{ existing_relation }} (node_id, component_id, updated_at)
+                select node_id, component_id, {{ updated_at_sql }}
+                from {{ changed }}
+            {%- endcall %}
+        {%- else -%}
+            {% call statement('main') -%}
+                select 1 as nothing_to_relabel
+            {%- endcall %}
+        {%- endif -%}
+        {{ log("c360: " ~ this.identifier ~ " incremental: " ~ (c360._cc_count(changed) if ns.maps > 0 else 0) ~ " nodes relabelled or added", info=True) }}
+    {%- else -%}
+        {% call statement('main') -%}
+            {{ get_create_table_as_sql(False, intermediate_relation, final_sql) }}
+        {%- endcall %}
     {%- endif -%}
-
-    {% call statement('main') -%}
-        {{ get_create_table_as_sql(False, intermediate_relation, final_sql) }}
-    {%- endcall %}
 
     {#- the per-round edge counts, kept next to the result -#}
     {%- set rounds_rows = [] -%}
@@ -148,14 +192,16 @@
         {{ get_create_table_as_sql(False, rounds_relation, rounds_rows | join('\nunion all\n')) }}
     {%- endcall %}
 
-    {#- swap: existing -> backup, tmp -> target, drop backup after commit -#}
-    {% if existing_relation is not none %}
-        {% set existing_relation = load_cached_relation(existing_relation) %}
+    {#- full build: swap existing -> backup, tmp -> target, drop backup after commit -#}
+    {% if not incremental %}
         {% if existing_relation is not none %}
-            {{ adapter.rename_relation(existing_relation, backup_relation) }}
+            {% set existing_relation = load_cached_relation(existing_relation) %}
+            {% if existing_relation is not none %}
+                {{ adapter.rename_relation(existing_relation, backup_relation) }}
+            {% endif %}
         {% endif %}
+        {{ adapter.rename_relation(intermediate_relation, target_relation) }}
     {% endif %}
-    {{ adapter.rename_relation(intermediate_relation, target_relation) }}
 
     {% do c360._cc_drop_work_tables() %}
     {{ run_hooks(post_hooks, inside_transaction=True) }}
@@ -180,7 +226,7 @@
         type='table')) }}
 {%- endmacro %}
 
-{#- private: drop every <identifier>__cc_<e|h|m|f><N> work table in the target schema (listed
+{#- private: drop every <identifier>__cc_<e|h|m|f|c><N> work table in the target schema (listed
     without the cache, so leftovers of a crashed earlier run are found too) -#}
 {% macro _cc_drop_work_tables() -%}
     {%- set schema_relation = api.Relation.create(database=this.database, schema=this.schema) -%}
@@ -189,7 +235,7 @@
     {%- for row in listed -%}
         {%- set name = (row['name'] or '') | string -%}
         {%- set lname = name | lower -%}
-        {%- if lname.startswith(prefix) and lname[prefix | length:][:1] in ['e', 'm', 'f', 'h'] and lname[prefix | length + 1:].isdigit() -%}
+        {%- if lname.startswith(prefix) and lname[prefix | length:][:1] in ['e', 'm', 'f', 'h', 'c'] and lname[prefix | length + 1:].isdigit() -%}
             {% do adapter.drop_relation(api.Relation.create(database=this.database, schema=this.schema, identifier=name, type='table')) %}
         {%- endif -%}
     {%- endfor -%}
@@ -201,7 +247,9 @@
     {{ return(result.columns[0].values()[0] | int) }}
 {%- endmacro %}
 
-{% macro _cc_initial_edges_sql(model_sql) -%}
+{#- private: the model's edges, normalised (a < b), distinct, without self-loops and nulls;
+    `where` (SQL over the model's columns) keeps only some of them -#}
+{% macro _cc_initial_edges_sql(model_sql, where=none) -%}
     with model_edges as (
         select
             cast(node_a as {{ dbt.type_bigint() }}) as node_a,
@@ -209,6 +257,9 @@
         from (
             {{ model_sql }}
         ) as model_sql
+        {%- if where is not none %}
+        where {{ where }}
+        {%- endif %}
     )
     select distinct
         case when node_a < node_b then node_a else node_b end as node_a,
@@ -287,10 +338,16 @@
 
 
 {#- private (incremental): the model's edges that matter given the previous result `previous`
-    (node_id, component_id), lifted to component labels; a node it has not seen is its own label -#}
-{% macro _cc_lifted_edges_sql(model_sql, previous) -%}
+    (node_id, component_id, updated_at), lifted to component labels; a node it has not seen is its
+    own label. With `edges_updated_at`, only edges written after the previous result are read. -#}
+{% macro _cc_lifted_edges_sql(model_sql, previous, edges_updated_at=none) -%}
+    {%- set where = none -%}
+    {%- if edges_updated_at is not none -%}
+        {%- set watermark = "(select max(updated_at) from " ~ previous ~ ")" -%}
+        {%- set where = "(" ~ watermark ~ " is null or model_sql." ~ adapter.quote(edges_updated_at) ~ " > " ~ watermark ~ ")" -%}
+    {%- endif -%}
     with model_edges as (
-        {{ c360._cc_initial_edges_sql(model_sql) }}
+        {{ c360._cc_initial_edges_sql(model_sql, where) }}
     ),
     lifted as (
         select
@@ -309,39 +366,34 @@
     where label_a <> label_b
 {%- endmacro %}
 
-{#- private (incremental): the previous result with affected components relabelled, plus the new
-    nodes. `label_components_sql` selects (node_id = label, component_id = smallest label of its
-    new component) for every label the lifted edges touched. -#}
-{% macro _cc_relabel_sql(model_sql, previous, label_components_sql) -%}
+{#- private (incremental): the rows to rewrite, (node_id, component_id). `label_components_sql`
+    selects (node_id = label, component_id = smallest label of its new component) for every label
+    the lifted edges touched: a label is a previous component_id or a new node. -#}
+{% macro _cc_changed_sql(previous, label_components_sql) -%}
     with label_components as (
-        {{ label_components_sql }}
+        select node_id, component_id from (
+            {{ label_components_sql }}
+        ) as labels
     ),
-    model_edges as (
-        {{ c360._cc_initial_edges_sql(model_sql) }}
-    ),
-    model_nodes as (
-        select node_a as node_id from model_edges
-        union
-        select node_b as node_id from model_edges
+    relabelled as (
+        select
+            previous.node_id,
+            label_components.component_id
+        from {{ previous }} as previous
+        inner join label_components
+            on label_components.node_id = previous.component_id
+        where label_components.component_id <> previous.component_id
     ),
     new_nodes as (
-        select model_nodes.node_id
-        from model_nodes
+        select
+            label_components.node_id,
+            label_components.component_id
+        from label_components
         left join {{ previous }} as previous
-            on previous.node_id = model_nodes.node_id
+            on previous.node_id = label_components.node_id
         where previous.node_id is null
     )
-    select
-        previous.node_id,
-        coalesce(label_components.component_id, previous.component_id) as component_id
-    from {{ previous }} as previous
-    left join label_components
-        on label_components.node_id = previous.component_id
+    select node_id, component_id from relabelled
     union all
-    select
-        new_nodes.node_id,
-        coalesce(label_components.component_id, new_nodes.node_id) as component_id
-    from new_nodes
-    left join label_components
-        on label_components.node_id = new_nodes.node_id
+    select node_id, component_id from new_nodes
 {%- endmacro %}

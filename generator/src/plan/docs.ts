@@ -45,6 +45,7 @@ export function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
         { name: 'id_value', description: 'Normalised identifier value.', tests: ['not_null'] },
         { name: 'first_seen_at', description: 'Earliest occurred_at of any row carrying the identifier.' },
         { name: 'last_seen_at', description: 'Latest occurred_at of any row carrying the identifier (the incremental watermark).' },
+        { name: 'updated_at', description: 'Start of the dbt run that last wrote the row (new, or first/last seen moved).' },
       ],
     },
     {
@@ -55,6 +56,7 @@ export function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
         { name: 'node_b', description: 'Larger node key.', tests: ['not_null'] },
         { name: 'first_seen_at', description: 'Earliest occurred_at of a row that links the pair.' },
         { name: 'last_seen_at', description: 'Latest occurred_at of a row that links the pair (the incremental watermark).' },
+        { name: 'updated_at', description: 'Start of the dbt run that last wrote the link; connected components read only newer links.' },
       ],
     },
     {
@@ -73,6 +75,7 @@ export function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
       columns: [
         { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
         { name: 'component_id', description: 'Smallest (oldest) node key of the component.', tests: ['not_null'] },
+        { name: 'updated_at', description: 'Start of the dbt run that last relabelled or added the node.' },
       ],
     },
     ...guardIdentityDocs(i),
@@ -95,6 +98,7 @@ export function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
         { name: id, description: `Canonical ${spec.entity} id: a hash of the cluster's oldest identifier.`, tests: ['not_null'] },
         { name: 'first_seen_at', description: 'Earliest occurred_at of the identifier.' },
         { name: 'node_id', description: 'Node key in the identifier dictionary.', tests: ['unique', 'not_null'] },
+        ...(i.guards.resolvedModel ? [] : [{ name: 'updated_at', description: "Start of the dbt run that last recomputed the identifier's cluster (incremental runs recompute only changed clusters)." }]),
       ],
     },
     {

@@ -144,6 +144,7 @@ describe('incremental stitching equals a full refresh', () => {
 
   it('after every increment, including merges of old clusters', async () => {
     const seen: Row[] = [];
+    let previousGraph: Record<string, unknown>[] = [];
     for (const [b, rows] of batches.entries()) {
       seen.push(...rows);
       await execSql(incDb, insertSql(rows));
@@ -159,6 +160,31 @@ describe('incremental stitching equals a full refresh', () => {
       // the same canonical id for every identifier, not merely the same partition
       expect(incGraph, `batch ${b}`).toEqual(fullGraph);
       expect(clustersOf(incGraph), `batch ${b}`).toEqual(oracleClusters(seen));
+
+      if (b > 0) {
+        // the increment rewrote exactly the clusters it changed (new members or merged); the rows
+        // of every other cluster, and their component rows, keep the run that wrote them before
+        const before = new Set(clustersOf(previousGraph).map((g) => g.join(' ')));
+        const rewritten = await withDuckDb(incDb, (c) =>
+          c.query(`select g.id_type || ':' || g.id_value as id,
+                          g.updated_at = (select max(updated_at) from main.person_id_graph) as graph_rewritten,
+                          c.updated_at = (select max(updated_at) from main.int_person__components) as component_rewritten
+                   from main.person_id_graph g
+                   left join main.int_person__components c on c.node_id = g.node_id`),
+        );
+        const byId = new Map(rewritten.map((r) => [r.id as string, r]));
+        let unchanged = 0;
+        for (const cluster of clustersOf(incGraph)) {
+          const changed = !before.has(cluster.join(' '));
+          if (!changed) unchanged += cluster.length;
+          for (const id of cluster) {
+            expect(byId.get(id)?.graph_rewritten, `batch ${b}: ${id} (cluster ${changed ? 'changed' : 'unchanged'})`).toBe(changed);
+            if (!changed && byId.get(id)?.component_rewritten !== null) expect(byId.get(id)?.component_rewritten, `batch ${b}: ${id}`).toBe(false);
+          }
+        }
+        expect(unchanged, `batch ${b}: some clusters are untouched`).toBeGreaterThan(0);
+      }
+      previousGraph = incGraph;
 
       const feats = (db: string) =>
         withDuckDb(db, (c) => c.query('select person_id, event_count, spend from main.person_360 order by person_id'));

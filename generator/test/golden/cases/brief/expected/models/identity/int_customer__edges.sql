@@ -123,10 +123,17 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    -- the run that wrote the link: connected components read only links newer than their result
+    {{ c360.run_timestamp() }} as updated_at
+from final
 
 {% else %}
 
-select * from links
+select
+    links.*,
+    {{ c360.run_timestamp() }} as updated_at
+from links
 
 {% endif %}

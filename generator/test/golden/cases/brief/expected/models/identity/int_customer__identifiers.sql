@@ -176,4 +176,9 @@ final as (
 
 {% endif %}
 
-select * from final
+select
+    final.*,
+    -- the run that wrote the row (new identifier, or first/last seen moved): the id graph
+    -- recomputes only the clusters of identifiers written after it
+    {{ c360.run_timestamp() }} as updated_at
+from final

@@ -18,6 +18,10 @@ current_ids as (
         id_value
     from id_graph
     where {{ c360.canonical_id('id_type', 'id_value') }} = customer_id
+    {% if is_incremental() %}
+        -- only clusters the id graph recomputed since the newest issue
+        and id_graph.updated_at > (select max(issued_at) from {{ this }})
+    {% endif %}
 
 )
 
@@ -25,7 +29,7 @@ select
     current_ids.customer_id,
     current_ids.id_type,
     current_ids.id_value,
-    cast('{{ run_started_at }}' as {{ dbt.type_timestamp() }}) as issued_at
+    {{ c360.run_timestamp() }} as issued_at
 from current_ids
 {% if is_incremental() %}
 left join {{ this }} as issued

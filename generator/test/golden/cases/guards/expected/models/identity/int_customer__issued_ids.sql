@@ -25,7 +25,7 @@ select
     current_ids.customer_id,
     current_ids.id_type,
     current_ids.id_value,
-    cast('{{ run_started_at }}' as {{ dbt.type_timestamp() }}) as issued_at
+    {{ c360.run_timestamp() }} as issued_at
 from current_ids
 {% if is_incremental() %}
 left join {{ this }} as issued

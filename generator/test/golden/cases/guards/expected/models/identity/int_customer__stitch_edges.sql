@@ -3,7 +3,7 @@
 -- (int_customer__shared_identifiers). Connected components run on these.
 with edges as (
 
-    select node_a, node_b from {{ ref('int_customer__edges') }}
+    select node_a, node_b, updated_at from {{ ref('int_customer__edges') }}
 
 ),
 
@@ -15,7 +15,8 @@ shared as (
 
 select
     edges.node_a,
-    edges.node_b
+    edges.node_b,
+    edges.updated_at
 from edges
 left join shared as shared_a
     on shared_a.node_id = edges.node_a
