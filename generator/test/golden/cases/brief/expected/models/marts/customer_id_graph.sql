@@ -8,29 +8,15 @@
 {% if is_incremental() %}
 {% set watermark %}(select max(updated_at) from {{ this }}){% endset %}
 {% endif %}
-with identifiers as (
-
-    select * from {{ ref('int_customer__identifiers') }}
-
-),
-
-components as (
-
-    select * from {{ ref('int_customer__components') }}
-
-),
-
 {% if is_incremental() %}
 
-changed_nodes as (
+{#- the incremental branch names the tables directly (no shared CTEs over them) and uses semi
+    joins and set differences of small sets, so the planner never hashes a whole table -#}
+with changed_identifiers as (
 
-    -- nodes the components relabelled or added
-    select node_id from components
-    where {{ watermark }} is null or updated_at > {{ watermark }}
-    union
     -- new identifiers, and known ones whose first seen moved (a later last seen changes nothing)
     select identifiers.node_id
-    from identifiers
+    from {{ ref('int_customer__identifiers') }} as identifiers
     left join {{ this }} as graph
         on graph.node_id = identifiers.node_id
     where ({{ watermark }} is null or identifiers.updated_at > {{ watermark }})
@@ -44,26 +30,58 @@ changed_nodes as (
 
 ),
 
+changed_linked as (
+
+    -- linked nodes the components relabelled or added, and the changed identifiers that are linked
+    select node_id, component_id
+    from {{ ref('int_customer__components') }}
+    where {{ watermark }} is null or updated_at > {{ watermark }}
+
+    union
+
+    select node_id, component_id
+    from {{ ref('int_customer__components') }}
+    where node_id in (select node_id from changed_identifiers)
+
+),
+
 changed_components as (
 
-    -- an identifier linked to nothing is a cluster of its own
-    select distinct coalesce(components.component_id, changed_nodes.node_id) as component_id
-    from changed_nodes
-    left join components
-        on components.node_id = changed_nodes.node_id
+    select component_id from changed_linked
+
+    union
+
+    -- a changed identifier linked to nothing is a cluster of its own
+    select lone.node_id as component_id
+    from (
+        select node_id from changed_identifiers
+        {{ dbt.except() }}
+        select node_id from changed_linked
+    ) as lone
+
+),
+
+linked_scope as (
+
+    select node_id, component_id
+    from {{ ref('int_customer__components') }}
+    where component_id in (select component_id from changed_components)
 
 ),
 
 scope as (
 
     -- every member of a changed cluster: its linked nodes, or the lone identifier itself
-    select components.node_id
-    from components
-    inner join changed_components
-        on changed_components.component_id = components.component_id
-    union
-    select changed_components.component_id as node_id
-    from changed_components
+    select node_id, component_id from linked_scope
+
+    union all
+
+    select lone.component_id as node_id, lone.component_id
+    from (
+        select component_id from changed_components
+        {{ dbt.except() }}
+        select component_id from linked_scope
+    ) as lone
 
 ),
 
@@ -74,16 +92,26 @@ clustered as (
         identifiers.id_type,
         identifiers.id_value,
         identifiers.first_seen_at,
-        coalesce(components.component_id, identifiers.node_id) as component_id
+        scope.component_id
     from scope
-    inner join identifiers
+    inner join {{ ref('int_customer__identifiers') }} as identifiers
         on identifiers.node_id = scope.node_id
-    left join components
-        on components.node_id = scope.node_id
 
 ),
 
 {% else %}
+
+with identifiers as (
+
+    select * from {{ ref('int_customer__identifiers') }}
+
+),
+
+components as (
+
+    select * from {{ ref('int_customer__components') }}
+
+),
 
 clustered as (
 
