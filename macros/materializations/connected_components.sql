@@ -349,14 +349,27 @@
     with model_edges as (
         {{ c360._cc_initial_edges_sql(model_sql, where) }}
     ),
+    {%- if edges_updated_at is not none %}
+    previous_labels as (
+        -- only the previous rows of the new edges' nodes (a semi join: the few new edges are hashed,
+        -- not the previous result)
+        select node_id, component_id
+        from {{ previous }}
+        where node_id in (
+            select node_a from model_edges
+            union all
+            select node_b from model_edges
+        )
+    ),
+    {%- endif %}
     lifted as (
         select
             coalesce(previous_a.component_id, model_edges.node_a) as label_a,
             coalesce(previous_b.component_id, model_edges.node_b) as label_b
         from model_edges
-        left join {{ previous }} as previous_a
+        left join {{ 'previous_labels' if edges_updated_at is not none else previous }} as previous_a
             on previous_a.node_id = model_edges.node_a
-        left join {{ previous }} as previous_b
+        left join {{ 'previous_labels' if edges_updated_at is not none else previous }} as previous_b
             on previous_b.node_id = model_edges.node_b
     )
     select distinct
@@ -385,15 +398,17 @@
         where label_components.component_id <> previous.component_id
     ),
     new_nodes as (
-        select
-            label_components.node_id,
-            label_components.component_id
-        from label_components
-        left join {{ previous }} as previous
-            on previous.node_id = label_components.node_id
-        where previous.node_id is null
+        -- labels that are no previous node (set difference against a semi join, so the previous
+        -- result is never hashed whole)
+        select node_id from label_components
+        {{ dbt.except() }}
+        select node_id from {{ previous }}
+        where node_id in (select node_id from label_components)
     )
     select node_id, component_id from relabelled
     union all
-    select node_id, component_id from new_nodes
+    select label_components.node_id, label_components.component_id
+    from label_components
+    inner join new_nodes
+        on new_nodes.node_id = label_components.node_id
 {%- endmacro %}
