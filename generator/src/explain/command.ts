@@ -8,6 +8,9 @@ import { formatDiagnostics } from '../diagnostics/format.js';
 import { generate } from '../pipeline.js';
 import { explain, type Chain, type ExplainResult, type Identifier, type Lookup, type Normalization } from './explain.js';
 
+/** Identifiers listed inline before "+N more". */
+const LIST_MAX = 10;
+
 export interface ExplainCommandOptions {
   type?: string;
   to?: string;
@@ -97,6 +100,24 @@ function renderChain(c: Chain, lines: string[]) {
   }
 }
 
+const listed = <T>(items: T[], total: number, show: (t: T) => string) =>
+  items.slice(0, LIST_MAX).map(show).join(', ') + (total > Math.min(items.length, LIST_MAX) ? `, +${total - Math.min(items.length, LIST_MAX)} more` : '');
+
+/** Cluster members no chain of kept links reaches, and why. */
+function renderUnlinked(r: Extract<ExplainResult, { status: 'found' }>, lines: string[]) {
+  const it = r.unlinked.length === 1 ? 'it' : 'they';
+  const head = `no chain of kept links to ${listed(r.unlinked, r.unlinked.length, id)}`;
+  if (r.cutLoose.length > 0) {
+    lines.push(`${head}: ${it} joined this ${r.entityIdColumn.replace(/_id$/, '')} through identifiers that were then cut loose`);
+    lines.push(
+      `  (${r.resolvedModel} keeps the rest of a cluster together); cut loose: ${listed(r.cutLoose, r.cutLooseTotal, (c) => `${id(c)} (${c.cutReason})`)}`,
+    );
+  } else {
+    lines.push(`${head}: the links that joined ${it === 'it' ? 'it' : 'them'} are no longer kept`);
+    lines.push('  (an identifier became shared after it stitched, or the id graph is older than the models before it); dbt build --full-refresh recomputes the clusters');
+  }
+}
+
 export function renderText(r: ExplainResult, projectLabel: string): string {
   const lines: string[] = [];
   switch (r.status) {
@@ -105,7 +126,12 @@ export function renderText(r: ExplainResult, projectLabel: string): string {
       break;
     case 'no_warehouse':
       lines.push(`error: no built warehouse to explain from: ${r.reason}`);
-      lines.push(`  = hint: run dbt build in ${projectLabel} first (or set C360_DUCKDB_PATH to the DuckDB file it built)`);
+      if (r.buildCommand) {
+        const them = r.missingModels && r.missingModels.length === 1 ? 'it' : 'them';
+        lines.push(`  = hint: build ${them} in ${projectLabel}: ${r.buildCommand} (builds every model explain reads)`);
+      } else {
+        lines.push(`  = hint: run dbt build in ${projectLabel} first (or set C360_DUCKDB_PATH to the DuckDB file it built)`);
+      }
       break;
     case 'not_found': {
       const what = r.which === 'to' ? `--to ${quote(r.query.value)}` : quote(r.query.value);
@@ -152,19 +178,25 @@ export function renderText(r: ExplainResult, projectLabel: string): string {
         lines.push('no links: the identifier is not linked to any other');
       } else if (r.to) {
         if (r.to.nodeId === r.identifier.nodeId) lines.push('--to is the same identifier');
-        else {
+        else if (r.chains.length > 0) {
           const chain = r.chains[0];
           lines.push(`shortest chain to ${id(r.to)}: ${chain.links.length} link${chain.links.length === 1 ? '' : 's'}`);
           renderChain(chain, lines);
-        }
+        } else renderUnlinked(r, lines);
       } else {
-        lines.push(
-          `shortest chains to the other identifiers${r.chainsTotal > r.chains.length ? ` (nearest ${r.chains.length} of ${r.chainsTotal}; use --to for another)` : ''}:`,
-        );
-        r.chains.forEach((ch, i) => {
-          if (i > 0) lines.push('');
-          renderChain(ch, lines);
-        });
+        if (r.chains.length > 0) {
+          lines.push(
+            `shortest chains to the other identifiers${r.chainsTotal > r.chains.length ? ` (nearest ${r.chains.length} of ${r.chainsTotal}; use --to for another)` : ''}:`,
+          );
+          r.chains.forEach((ch, i) => {
+            if (i > 0) lines.push('');
+            renderChain(ch, lines);
+          });
+        }
+        if (r.unlinked.length > 0) {
+          if (r.chains.length > 0) lines.push('');
+          renderUnlinked(r, lines);
+        }
       }
       break;
     }

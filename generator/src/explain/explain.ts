@@ -1,5 +1,6 @@
 // `c360-gen explain`: why is an identifier in its cluster? Reads what the generated project built
-// (the id graph, the identity edges and the staging rows) and returns a result object; printing
+// (the id graph, the stitch edges, the limit guards' level and resolved models, the staging rows)
+// and returns a result object; chains use only the links the final resolution kept. Printing
 // and exit codes are the command's job (./command.ts). No process.exit, no printing here.
 
 import { existsSync } from 'node:fs';
@@ -63,6 +64,11 @@ export interface Chain {
   links: Link[];
 }
 
+/** An identifier the final cut of the limit guards made a singleton (resolved components' cut_reason). */
+export interface CutLoose extends Identifier {
+  cutReason: string;
+}
+
 export interface Cluster {
   entityId: string;
   size: number;
@@ -86,6 +92,18 @@ export type ExplainResult =
       chains: Chain[];
       /** Identifiers there were chains to (more than `chains.length` when capped). */
       chainsTotal: number;
+      /**
+       * Identifiers asked about (the --to one, or every other one of the cluster) that no chain of
+       * kept links reaches: after the final cut of the limit guards, what was left of a cluster stays
+       * together even when the identifiers that linked it were cut loose.
+       */
+      unlinked: Identifier[];
+      /** When some are unlinked: the identifiers cut loose from the cluster the guards stitched (at most the chain limit). */
+      cutLoose: CutLoose[];
+      cutLooseTotal: number;
+      /** The model that cut them (null without limit guards). */
+      resolvedModel: string | null;
+      /** Kept links inside the cluster. */
       edges: number;
       /** The cluster had more edges than the cap: no chains were computed. */
       edgeCapExceeded: boolean;
@@ -103,7 +121,16 @@ export type ExplainResult =
       identifier: Identifier & { entityId: string };
       to: Identifier & { entityId: string };
     }
-  | { status: 'no_warehouse'; dbPath: string; projectDir: string; reason: string }
+  | {
+      status: 'no_warehouse';
+      dbPath: string;
+      projectDir: string;
+      reason: string;
+      /** Models explain reads that the warehouse lacks (absent when there is no warehouse at all). */
+      missingModels?: string[];
+      /** The dbt command that builds them (and everything they read). */
+      buildCommand?: string;
+    }
   | { status: 'usage'; message: string };
 
 export interface ExplainOptions {
@@ -139,7 +166,15 @@ export async function explain(
     return await withDuckDb(dbPath, async (db) => {
       missing = await missingModels(db, plan);
       if (missing.length > 0) {
-        return { status: 'no_warehouse', dbPath, projectDir, reason: `${dbPath} has no ${missing.join(', ')}` } as const;
+        return {
+          status: 'no_warehouse',
+          dbPath,
+          projectDir,
+          reason: `${dbPath} has no ${missing.join(', ')}`,
+          missingModels: missing,
+          // the id graph reads every other model explain needs
+          buildCommand: `dbt build --select +${plan.identity.idGraphModel}`,
+        } as const;
       }
       return explainInDb(db, spec, plan, opts, projectDir);
     });
@@ -158,8 +193,14 @@ function checkUsage(spec: Spec, opts: ExplainOptions): ExplainResult | null {
   return null;
 }
 
+/** The models explain reads: the id graph, the stitch edges and, with limit guards, the level and resolved models. */
+export function modelsRead(plan: ProjectPlan): string[] {
+  const g = plan.identity.guards;
+  return [plan.identity.idGraphModel, plan.identity.stitchEdgesModel, ...g.levels.map((l) => l.model), ...(g.resolvedModel ? [g.resolvedModel] : [])];
+}
+
 async function missingModels(db: DuckDbClient, plan: ProjectPlan): Promise<string[]> {
-  const wanted = [plan.identity.idGraphModel, plan.identity.stitchEdgesModel];
+  const wanted = modelsRead(plan);
   const rows = await db.query(
     `select table_name from information_schema.tables where table_schema = 'main' and table_name in (${wanted.map(sqlLiteral).join(', ')})`,
   );
@@ -231,13 +272,14 @@ export async function explainInDb(
   };
   const byNode = new Map(members.map((m) => [m.nodeId, m]));
 
-  // The links stitching used (shared identifiers' links are gone), both ends inside the cluster,
-  // so a chain never runs through an identifier that was cut loose.
+  // The links the final resolution kept, both ends inside the cluster (see keptNodes).
   const edgesTable = `main.${sqlIdent(plan.identity.stitchEdgesModel)}`;
-  const clusterNodes = `(select node_id from ${idGraph} where ${entityCol} = ${sqlLiteral(start.entityId)})`;
+  const kept = await keptNodes(db, plan, start);
+  const keptEdges = `from ${edgesTable} where node_a in ${kept} and node_b in ${kept}`;
   const edgeCap = opts.edgeCap ?? DEFAULT_EDGE_CAP;
-  const [{ n: edgeCountRaw }] = await db.query(`select count(*) as n from ${edgesTable} where node_a in ${clusterNodes} and node_b in ${clusterNodes}`);
+  const [{ n: edgeCountRaw }] = await db.query(`select count(*) as n ${keptEdges}`);
   const edgeCount = Number(edgeCountRaw);
+  const resolvedModel = plan.identity.guards.resolvedModel;
   const base = {
     status: 'found' as const,
     entityIdColumn: plan.entityIdColumn,
@@ -245,24 +287,28 @@ export async function explainInDb(
     identifier: strip(start),
     cluster,
     to: to ? strip(to) : null,
+    resolvedModel,
     edges: edgeCount,
   };
-  if (edgeCount > edgeCap) return { ...base, chains: [], chainsTotal: 0, edgeCapExceeded: true };
+  const none = { unlinked: [], cutLoose: [] as CutLoose[], cutLooseTotal: 0 };
+  if (edgeCount > edgeCap) return { ...base, chains: [], chainsTotal: 0, ...none, edgeCapExceeded: true };
 
-  const edges: Edge[] = (await db.query(`select node_a, node_b from ${edgesTable} where node_a in ${clusterNodes} and node_b in ${clusterNodes}`)).map(
-    (r) => [Number(r.node_a), Number(r.node_b)] as const,
-  );
+  const edges: Edge[] = (await db.query(`select node_a, node_b ${keptEdges}`)).map((r) => [Number(r.node_a), Number(r.node_b)] as const);
   const tree = bfs(adjacency(edges), start.nodeId);
+  const chainLimit = opts.chainLimit ?? DEFAULT_CHAIN_LIMIT;
+  const asked = to ? (to.nodeId === start.nodeId ? [] : [to.nodeId]) : members.map((m) => m.nodeId).filter((n) => n !== start.nodeId);
+  const unlinked = asked.filter((n) => !tree.dist.has(n)).map((n) => byNode.get(n)!);
   let targets: number[];
   let chainsTotal: number;
   if (to) {
-    targets = to.nodeId === start.nodeId ? [] : [to.nodeId];
+    targets = asked.filter((n) => tree.dist.has(n));
     chainsTotal = targets.length;
   } else {
     const reachable = nearestTargets(tree);
     chainsTotal = reachable.length;
-    targets = reachable.slice(0, Math.max(0, opts.chainLimit ?? DEFAULT_CHAIN_LIMIT));
+    targets = reachable.slice(0, Math.max(0, chainLimit));
   }
+  const cut = unlinked.length > 0 && resolvedModel ? await cutLooseFrom(db, plan, resolvedModel, start, Math.max(1, chainLimit)) : none;
 
   const evidenceCache = new Map<string, Promise<Evidence[]>>();
   const evidenceFor = (a: Identifier, b: Identifier) => {
@@ -273,8 +319,7 @@ export async function explainInDb(
   };
   const chains: Chain[] = [];
   for (const t of targets) {
-    const path = pathTo(tree, t);
-    if (!path) continue; // cannot happen for a cluster's member unless the build is inconsistent
+    const path = pathTo(tree, t)!;
     const links: Link[] = [];
     for (let i = 0; i + 1 < path.length; i++) {
       const a = byNode.get(path[i])!;
@@ -283,7 +328,64 @@ export async function explainInDb(
     }
     chains.push({ target: byNode.get(t)!, links });
   }
-  return { ...base, chains, chainsTotal, edgeCapExceeded: false };
+  return { ...base, chains, chainsTotal, ...cut, unlinked: unlinked.map(strip), edgeCapExceeded: false };
+}
+
+/**
+ * The nodes of `start`'s cluster that the final resolution links through, as a SQL subquery:
+ * members of the id graph cluster, minus (with limit guards) the identifiers the final cut made
+ * singletons and the identifiers of the types dropped by the last level that re-ran the cluster.
+ * A stitch edge with both ends in it is a link that level (or the first pass) kept; every link the
+ * guards dropped (the audit's link rows) touches a node outside it. Today a level already leaves
+ * every node of a type it drops on its own, and a cut node is a singleton, so the id graph cluster
+ * alone would do; this states the rule instead of relying on it.
+ */
+async function keptNodes(db: DuckDbClient, plan: ProjectPlan, start: Identifier & { entityId: string }): Promise<string> {
+  const g = plan.identity.guards;
+  const idGraph = `main.${sqlIdent(plan.identity.idGraphModel)}`;
+  const where = [`graph.${sqlIdent(plan.entityIdColumn)} = ${sqlLiteral(start.entityId)}`];
+  if (g.levels.length > 0) {
+    // Every member of a final cluster was last re-run by the same level (a level re-runs whole clusters).
+    const [{ level }] = await db.query(
+      `select max(level) as level from (${g.levels
+        .map((l) => `select ${l.level} as level from main.${sqlIdent(l.model)} where node_id = ${start.nodeId}`)
+        .join(' union all ')}) as levels`,
+    );
+    const last = level === null || level === undefined ? null : g.levels.find((l) => l.level === Number(level))!;
+    if (last) where.push(`graph.id_type not in (${[...last.droppedBefore, ...last.dropTypes].map(sqlLiteral).join(', ')})`);
+  }
+  if (g.resolvedModel) {
+    where.push(
+      `not exists (select 1 from main.${sqlIdent(g.resolvedModel)} as resolved where resolved.node_id = graph.node_id and resolved.cut_reason is not null)`,
+    );
+  }
+  return `(select graph.node_id from ${idGraph} as graph where ${where.join(' and ')})`;
+}
+
+/** The identifiers the final cut took out of the cluster the guards stitched `start` into, oldest first. */
+async function cutLooseFrom(
+  db: DuckDbClient,
+  plan: ProjectPlan,
+  resolvedModel: string,
+  start: Identifier,
+  limit: number,
+): Promise<{ cutLoose: CutLoose[]; cutLooseTotal: number }> {
+  const resolved = `main.${sqlIdent(resolvedModel)}`;
+  const rows = await db.query(
+    `select graph.id_type, graph.id_value, cast(graph.first_seen_at as varchar) as first_seen_at, graph.node_id, cut.cut_reason,
+            count(*) over () as total
+     from ${resolved} as cut
+     inner join main.${sqlIdent(plan.identity.idGraphModel)} as graph
+         on graph.node_id = cut.node_id
+     where cut.cut_reason is not null
+         and cut.stitched_component_id = (select stitched_component_id from ${resolved} where node_id = ${start.nodeId})
+     order by graph.node_id
+     limit ${limit}`,
+  );
+  return {
+    cutLoose: rows.map((r) => ({ ...identifierOf(r), cutReason: String(r.cut_reason) })),
+    cutLooseTotal: rows.length === 0 ? 0 : Number(rows[0].total),
+  };
 }
 
 function strip<T extends Identifier>(i: T): Identifier {

@@ -1,0 +1,219 @@
+// `explain` on a project with limit guards, through real dbt on DuckDB: it walks only the links the
+// final resolution kept, says so when what is left of a cluster after the final cut has no chain
+// of kept links, and names the models to build when the warehouse lacks one it reads.
+
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { explain, type ExplainResult } from '../../src/explain/explain.js';
+import { renderText, runExplainCommand } from '../../src/explain/command.js';
+import { shortestPath } from '../../src/explain/graph.js';
+import { generate } from '../../src/pipeline.js';
+import type { ProjectPlan } from '../../src/plan/types.js';
+import type { Spec } from '../../src/spec/types.js';
+import { buildProject, execSql, tempDir, type BuiltProject } from '../support/build.js';
+
+// Priorities: user_id and anon_id 1, email 3, phone 4. Level 1 drops phone links, level 2 email
+// links, in the clusters still over the user_id limit.
+const SPEC = `
+version: 1
+entity: customer
+id_types:
+  user_id: { limit: 1 }
+  anon_id: { priority: 1 }
+  email: {}
+  phone: {}
+inputs:
+  orders:
+    relation: source('shop', 'orders')
+    occurred_at: created_at
+    ids: { user_id: user_id, email: email, phone: phone }
+  visits:
+    relation: source('shop', 'visits')
+    occurred_at: visited_at
+    ids: { anon_id: anon_id, user_id: user_id }
+  account_merges:
+    relation: source('shop', 'account_merges')
+    occurred_at: merged_at
+    ids: { user_id: [old_user_id, new_user_id] }
+`;
+
+// Ann's two emails share a phone with Bob: the first pass puts ann and bob (two user_ids) in one
+// cluster, level 1 drops the phone's links. ann@home.com and ann@work.com stay together through
+// user_id ann; over the stitch edges their shortest chain runs through the phone (older node).
+// Cat and kit are merged in one row, kit owns anon a-9: still two user_ids after the last level,
+// so kit is cut loose and cat stays with a-9, to which no kept link leads.
+const DATA = `
+create schema if not exists shop;
+create table shop.orders as
+select * from (values
+    (1, null, 'ann@home.com', '+1 650 555 0101', 10.00, timestamp '2025-01-01'),
+    (2, null, 'ann@work.com', '+1 650 555 0101', 20.00, timestamp '2025-01-02'),
+    (3, 'ann', 'ann@home.com', null, 30.00, timestamp '2025-01-03'),
+    (4, 'ann', 'ann@work.com', null, 40.00, timestamp '2025-01-04'),
+    (5, 'bob', 'bob@mail.com', '+1 650 555 0101', 50.00, timestamp '2025-01-05')
+) as t(order_id, user_id, email, phone, amount, created_at);
+create table shop.visits as
+select * from (values
+    (1, null, 'cat', timestamp '2025-02-01'),
+    (2, 'a-9', 'kit', timestamp '2025-02-03')
+) as t(visit_id, anon_id, user_id, visited_at);
+create table shop.account_merges as
+select 'cat' as old_user_id, 'kit' as new_user_id, timestamp '2025-02-02' as merged_at;
+`;
+
+const PHONE = '16505550101';
+
+describe('explain with limit guards', () => {
+  let built: BuiltProject;
+  let spec: Spec;
+  let plan: ProjectPlan;
+  const run = (value: string, o: { to?: string } = {}, env: NodeJS.ProcessEnv = {}) => explain(spec, plan, built.dir, { value, ...o }, env);
+  const node = async (idType: string, idValue: string) => {
+    const [r] = await built.query(`select node_id from main.customer_id_graph where id_type = '${idType}' and id_value = '${idValue}'`);
+    return Number(r.node_id);
+  };
+
+  beforeAll(async () => {
+    built = await buildProject({ specText: SPEC, load: (db) => execSql(db, DATA) });
+    const g = generate(SPEC, 'c360.yml');
+    spec = g.spec!;
+    plan = g.plan!;
+    expect(plan.identity.guards.levels.map((l) => [l.model, l.dropTypes])).toEqual([
+      ['int_customer__components_l1', ['phone']],
+      ['int_customer__components_l2', ['email']],
+    ]);
+  });
+
+  it('walks the kept links, not the links level 1 dropped (they are in the audit)', async () => {
+    const [home, work, phone, ann] = await Promise.all([
+      node('email', 'ann@home.com'),
+      node('email', 'ann@work.com'),
+      node('phone', PHONE),
+      node('user_id', 'ann'),
+    ]);
+    // over every stitch edge, the shortest chain runs through the phone
+    const stitch = (await built.query('select node_a, node_b from main.int_customer__stitch_edges')).map((r) => [Number(r.node_a), Number(r.node_b)] as const);
+    expect(shortestPath(stitch, home, work)).toEqual([home, phone, work]);
+
+    const r = await run('ann@home.com', { to: 'ann@work.com' });
+    expect(r.status).toBe('found');
+    if (r.status !== 'found') return;
+    expect(r.cluster.identifiers.map((i) => `${i.idType} ${i.idValue}`)).toEqual(['email ann@home.com', 'email ann@work.com', 'user_id ann']);
+    expect(r.unlinked).toEqual([]);
+    const links = r.chains[0].links;
+    expect(links.map((l) => [l.from.nodeId, l.to.nodeId])).toEqual([
+      [home, ann],
+      [ann, work],
+    ]);
+    expect(links.map((l) => [l.from.idValue, l.to.idValue, l.evidence.map((e) => [e.input, e.occurredAt, e.columns])])).toEqual([
+      ['ann@home.com', 'ann', [['orders', '2025-01-03 00:00:00', [['order_id', '3'], ['amount', '30.00']]]]],
+      ['ann', 'ann@work.com', [['orders', '2025-01-04 00:00:00', [['order_id', '4'], ['amount', '40.00']]]]],
+    ]);
+    const text = renderText(r, 'p');
+    expect(text).toContain('shortest chain to email ann@work.com: 2 links');
+    expect(text).not.toContain(PHONE);
+
+    // the links through the phone are the ones level 1 dropped, audited with their reason
+    const audit = await built.query(`
+      select other_id_value, reason, detail from main.customer_identity_audit
+      where id_type = 'phone' and id_value = '${PHONE}' order by other_id_value`);
+    expect(audit.map((a) => a.other_id_value)).toEqual(['ann@home.com', 'ann@work.com', 'bob', 'bob@mail.com']);
+    for (const a of audit) {
+      expect(a).toMatchObject({
+        reason: 'limit:user_id',
+        detail: 'cluster had 2 user_id identifiers (limit 1); level 1 dropped its links touching phone',
+      });
+    }
+    const phoneCluster = await run(PHONE);
+    expect(phoneCluster.status === 'found' && [phoneCluster.cluster.size, phoneCluster.chains.length]).toEqual([1, 0]);
+  });
+
+  it('walks only the links the last level kept even when the id graph puts a dropped end in the cluster', async () => {
+    // A consistent build never does (a level leaves every node of a type it drops on its own);
+    // simulate an id graph older than the levels by moving the phone into Ann's cluster.
+    const dir = tempDir('explain-stale');
+    const copy = join(dir, 'c360.duckdb');
+    copyFileSync(built.dbPath, copy);
+    await execSql(
+      copy,
+      `update main.customer_id_graph set customer_id = (select customer_id from main.customer_id_graph where id_value = 'ann')
+       where id_type = 'phone' and id_value = '${PHONE}'`,
+    );
+    const env = { C360_DUCKDB_PATH: copy };
+    const r = await run('ann@home.com', { to: 'ann@work.com' }, env);
+    expect(r.status === 'found' && r.chains[0].links.map((l) => l.to.idValue)).toEqual(['ann', 'ann@work.com']);
+    const all = await run('ann@home.com', {}, env);
+    expect(all.status).toBe('found');
+    if (all.status !== 'found') return;
+    expect(all.cluster.size).toBe(4);
+    expect(all.edges).toBe(2);
+    expect(all.chains.map((c) => c.target.idValue)).toEqual(['ann', 'ann@work.com']);
+    expect(all.unlinked.map((i) => i.idValue)).toEqual([PHONE]);
+    expect(renderText(all, 'p')).toContain(`no chain of kept links to phone ${PHONE}`);
+  });
+
+  it('without --to: chains only over kept links, every other identifier of the cluster reached', async () => {
+    const r = await run('ann');
+    expect(r.status).toBe('found');
+    if (r.status !== 'found') return;
+    expect(r.chainsTotal).toBe(2);
+    expect(r.chains.map((c) => c.links.map((l) => `${l.from.idValue} -> ${l.to.idValue}`))).toEqual([['ann -> ann@home.com'], ['ann -> ann@work.com']]);
+    expect(r.edges).toBe(2);
+  });
+
+  it('what is left of a cluster after the final cut: no chain through the identifier cut loose', async () => {
+    const resolved = await built.query(`
+      select ids.id_value, r.cut_reason from main.int_customer__resolved_components r
+      join main.int_customer__identifiers ids using (node_id)
+      where ids.id_value in ('cat', 'kit', 'a-9') order by ids.id_value`);
+    expect(resolved).toEqual([
+      { id_value: 'a-9', cut_reason: null },
+      { id_value: 'cat', cut_reason: null },
+      { id_value: 'kit', cut_reason: 'limit:user_id' },
+    ]);
+
+    const r = await run('cat', { to: 'a-9' });
+    expect(r.status).toBe('found');
+    if (r.status !== 'found') return;
+    expect(r.cluster.identifiers.map((i) => `${i.idType} ${i.idValue}`)).toEqual(['user_id cat', 'anon_id a-9']);
+    expect(r.chains).toEqual([]);
+    expect(r.unlinked.map((i) => i.idValue)).toEqual(['a-9']);
+    expect(r.cutLoose.map((c) => [c.idType, c.idValue, c.cutReason])).toEqual([['user_id', 'kit', 'limit:user_id']]);
+    const text = renderText(r, 'p');
+    expect(text).toContain('no chain of kept links to anon_id a-9');
+    expect(text).toContain('user_id kit (limit:user_id)');
+
+    // the command used to throw here (no chain to render)
+    writeFileSync(join(built.dir, 'c360.yml'), SPEC);
+    const cmd = await runExplainCommand('cat', { to: 'a-9', spec: join(built.dir, 'c360.yml'), project: built.dir }, {});
+    expect([cmd.code, cmd.stderr]).toEqual([0, '']);
+    expect(cmd.stdout).toContain('no chain of kept links to anon_id a-9');
+
+    const all = await run('a-9');
+    expect(all.status === 'found' && [all.chains.length, all.chainsTotal, all.unlinked.map((i) => i.idValue)]).toEqual([0, 0, ['cat']]);
+    expect(renderText(all, 'p')).toContain('no chain of kept links to user_id cat');
+
+    // kit is a cluster of its own; its links are audited
+    const kit = await run('kit');
+    expect(kit.status === 'found' && kit.cluster.size).toBe(1);
+    const audit = await built.query(`select other_id_value, reason from main.customer_identity_audit where id_value = 'kit' order by other_id_value`);
+    expect(audit).toEqual([
+      { other_id_value: 'a-9', reason: 'limit:user_id' },
+      { other_id_value: 'cat', reason: 'limit:user_id' },
+    ]);
+  });
+
+  it('a warehouse without a model explain reads: names it and the dbt build to run', async () => {
+    const dir = tempDir('explain-partial');
+    const copy = join(dir, 'c360.duckdb');
+    copyFileSync(built.dbPath, copy);
+    await execSql(copy, 'drop table main.int_customer__components_l2; drop table main.int_customer__resolved_components');
+    const r = (await run('ann', {}, { C360_DUCKDB_PATH: copy })) as Extract<ExplainResult, { status: 'no_warehouse' }>;
+    expect(r.status).toBe('no_warehouse');
+    expect(r.missingModels).toEqual(['int_customer__components_l2', 'int_customer__resolved_components']);
+    const text = renderText(r, 'c360_project');
+    expect(text).toContain('has no int_customer__components_l2, int_customer__resolved_components');
+    expect(text).toContain('dbt build --select +customer_id_graph');
+  });
+});
