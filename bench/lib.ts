@@ -1,6 +1,10 @@
-// Shared bench helpers: a DuckDB session, timers, reading edges into typed arrays, union-find.
+// Shared bench helpers: a DuckDB session, timers, reading edges into typed arrays, interning
+// identifiers, union-find.
 
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
+// the C-API bindings under @duckdb/node-api (same version, always installed with it): raw vector
+// memory, so VARCHARs can be read without a JS string per value
+import duckdb from '@duckdb/node-bindings';
 
 export interface Db {
   conn: DuckDBConnection;
@@ -65,45 +69,235 @@ export function selfPeakKiB(): number {
 // ---------------------------------------------------------------------------------------------
 // Reading edges
 
-/** Int edges: two columns that fit INTEGER (node ids), streamed chunk by chunk into Int32Arrays. */
+/**
+ * Int edges: two columns that fit INTEGER (node ids, no nulls), streamed chunk by chunk and copied
+ * from DuckDB's vectors into Int32Arrays in bulk.
+ */
 export async function readIntPairs(db: Db, sql: string): Promise<{ a: Int32Array; b: Int32Array; n: number }> {
-  const count = await db.scalar(`select count(*) from (${sql})`);
-  const a = new Int32Array(count);
-  const b = new Int32Array(count);
+  const pairs = new IntPairs();
   const result = await db.conn.stream(`select cast(x as integer), cast(y as integer) from (${sql}) as q(x, y)`);
-  let n = 0;
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    const va = chunk.getColumnVector(0);
-    const vb = chunk.getColumnVector(1);
     const m = chunk.rowCount;
-    for (let i = 0; i < m; i++) {
-      a[n] = va.getItem(i) as number;
-      b[n] = vb.getItem(i) as number;
-      n++;
+    pairs.reserve(m);
+    for (let col = 0; col < 2; col++) {
+      const vector = duckdb.data_chunk_get_vector(chunk.chunk, col);
+      const validity = duckdb.vector_get_validity(vector, Math.ceil(m / 64) * 8);
+      if (validity) for (let r = 0; r < m; r++) if (!(validity[r >> 3] & (1 << (r & 7)))) throw new Error(`readIntPairs: null in column ${col} of ${sql}`);
+      const data = duckdb.vector_get_data(vector, m * 4);
+      (col === 0 ? pairs.a : pairs.b).set(new Int32Array(data.buffer, data.byteOffset, m), pairs.n);
     }
+    pairs.n += m;
   }
-  return { a, b, n };
+  return pairs;
 }
 
-/** String edges: two VARCHAR columns, streamed into two string arrays. */
-export async function readStringPairs(db: Db, sql: string): Promise<{ a: string[]; b: string[]; n: number }> {
-  const a: string[] = [];
-  const b: string[] = [];
+/** Growable pair of Int32Arrays. */
+class IntPairs {
+  a = new Int32Array(1 << 16);
+  b = new Int32Array(1 << 16);
+  n = 0;
+  reserve(m: number): void {
+    if (this.n + m <= this.a.length) return;
+    const cap = Math.max(this.a.length * 2, this.n + m);
+    const a = new Int32Array(cap);
+    a.set(this.a.subarray(0, this.n));
+    this.a = a;
+    const b = new Int32Array(cap);
+    b.set(this.b.subarray(0, this.n));
+    this.b = b;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identifiers as bytes: interned straight from DuckDB's string vectors, no JS string per value
+
+/**
+ * Exact interning of byte strings (UTF-8, as DuckDB stores VARCHAR) tagged with a small type code,
+ * to dense ids 0..size-1: open addressing on a 32-bit hash, keys compared byte for byte against an
+ * arena. A JS `Map<string, number>` over the same keys costs a string per value (decoded from
+ * DuckDB's bytes) plus ~1 µs per lookup at a million keys; this takes about half the CPU time
+ * (bench/README.md) and holds no JS object per key.
+ */
+export class ByteInterner {
+  size = 0;
+  private arena = new Uint8Array(1 << 22);
+  private used = 0;
+  private starts = new Int32Array(1 << 16); // id's key is arena[starts[id] .. starts[id + 1])
+  private table = new Int32Array(2 << 17); // slot i: [2i] hash, [2i + 1] id + 1 (0 = empty)
+  private mask = (1 << 17) - 1;
+
+  /** The id of (tag, buf[off .. off + len)); a new id when absent and `insert`, else -1. */
+  id(tag: number, buf: Uint8Array, off: number, len: number, insert = true): number {
+    // FNV-1a over tag and bytes, then murmur3's finaliser
+    let h = Math.imul(0x811c9dc5 ^ tag, 0x01000193);
+    for (let k = 0; k < len; k++) h = Math.imul(h ^ buf[off + k], 0x01000193);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    const table = this.table;
+    const arena = this.arena;
+    let i = h & this.mask;
+    for (;;) {
+      const s = table[2 * i + 1];
+      if (s === 0) break;
+      if (table[2 * i] === h) {
+        const start = this.starts[s - 1];
+        if (this.starts[s] - start === len + 1 && arena[start] === tag) {
+          let k = 0;
+          while (k < len && arena[start + 1 + k] === buf[off + k]) k++;
+          if (k === len) return s - 1;
+        }
+      }
+      i = (i + 1) & this.mask;
+    }
+    if (!insert) return -1;
+    const id = this.size++;
+    if (this.used + len + 1 > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.used + len + 1));
+      a.set(this.arena.subarray(0, this.used));
+      this.arena = a;
+    }
+    if (id + 2 > this.starts.length) {
+      const st = new Int32Array(this.starts.length * 2);
+      st.set(this.starts);
+      this.starts = st;
+    }
+    this.arena[this.used] = tag;
+    this.arena.set(buf.subarray(off, off + len), this.used + 1);
+    this.used += len + 1;
+    this.starts[id + 1] = this.used;
+    table[2 * i] = h;
+    table[2 * i + 1] = id + 1;
+    if (4 * this.size > table.length) this.grow(); // load factor 1/2
+    return id;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const table = new Int32Array(old.length * 2);
+    const mask = table.length / 2 - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j + 1] === 0) continue;
+      let i = old[j] & mask;
+      while (table[2 * i + 1] !== 0) i = (i + 1) & mask;
+      table[2 * i] = old[j];
+      table[2 * i + 1] = old[j + 1];
+    }
+    this.table = table;
+    this.mask = mask;
+  }
+
+  /** The key of `id` as (tag, string). */
+  key(id: number): [number, string] {
+    const start = this.starts[id];
+    return [this.arena[start], new TextDecoder().decode(this.arena.subarray(start + 1, this.starts[id + 1]))];
+  }
+}
+
+/**
+ * The ids of a chunk's (type code UTINYINT, value VARCHAR) column pair, row by row into
+ * `out[at ..]` (inserted when `insert`, else -1 when absent); values must not be null. A string of up to 12 bytes is inlined in DuckDB's 16-byte string_t (read in
+ * place); a longer one is copied out with one call.
+ */
+function internColumns(ids: ByteInterner, chunk: DuckDBDataChunk, typeCol: number, valueCol: number, out: Int32Array, at: number, insert: boolean): void {
+  const m = chunk.rowCount;
+  const types = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, typeCol), m);
+  const values = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, valueCol), m * 16);
+  const lens = new Uint32Array(values.buffer, values.byteOffset, m * 4);
+  for (let r = 0; r < m; r++) {
+    const len = lens[r * 4];
+    out[at + r] =
+      len <= 12
+        ? ids.id(types[r], values, r * 16 + 4, len, insert)
+        : ids.id(types[r], duckdb.get_data_from_pointer(values.buffer as ArrayBuffer, values.byteOffset + r * 16 + 8, len), 0, len, insert);
+  }
+}
+
+/**
+ * SQL that packs identifier pairs `(type code, value, type code, value)` (no nulls, codes < 80)
+ * into `groups` long strings, DuckDB doing the concatenation on all its threads: each id as one
+ * byte `'0' + code`, its length in bytes in decimal, `:`, its bytes (length-prefixed, so any value
+ * is read back exactly, separators or not).
+ */
+export function packedPairsSql(pairsSql: string, groups = 256): string {
+  const id = (t: string, v: string) => `chr(48 + ${t}) || strlen(${v}) || ':' || ${v}`;
+  return `select string_agg(${id('ta', 'va')} || ${id('tb', 'vb')}, '')
+from (select ta, va, tb, vb, hash(va, vb) % ${groups} as g from (${pairsSql}) as q(ta, va, tb, vb))
+group by g`;
+}
+
+/**
+ * Identifier pairs `(type_a UTINYINT, value_a VARCHAR, type_b UTINYINT, value_b VARCHAR)` (no
+ * nulls), fetched as `packedPairsSql`'s few long strings (one copy each instead of one call per
+ * value longer than 12 bytes), parsed and interned as bytes: edges between dense node ids.
+ */
+export async function readPackedPairs(db: Db, pairsSql: string, groups = 256): Promise<{ ids: ByteInterner; a: Int32Array; b: Int32Array; n: number }> {
+  const ids = new ByteInterner();
+  const pairs = new IntPairs();
+  const result = await db.conn.stream(packedPairsSql(pairsSql, groups));
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const m = chunk.rowCount;
+    const vector = duckdb.data_chunk_get_vector(chunk.chunk, 0);
+    const slots = duckdb.vector_get_data(vector, m * 16);
+    const lens = new Uint32Array(slots.buffer, slots.byteOffset, m * 4);
+    const validity = duckdb.vector_get_validity(vector, Math.ceil(m / 64) * 8);
+    for (let r = 0; r < m; r++) {
+      if (validity && !(validity[r >> 3] & (1 << (r & 7)))) continue; // an empty group
+      const len = lens[r * 4];
+      const buf = len <= 12 ? slots.subarray(r * 16 + 4, r * 16 + 4 + len) : duckdb.get_data_from_pointer(slots.buffer as ArrayBuffer, slots.byteOffset + r * 16 + 8, len);
+      let p = 0;
+      while (p < len) {
+        pairs.reserve(1);
+        for (let side = 0; side < 2; side++) {
+          const tag = buf[p++] - 48;
+          let n = 0;
+          for (let c = buf[p++]; c !== 58; c = buf[p++]) n = n * 10 + (c - 48);
+          (side === 0 ? pairs.a : pairs.b)[pairs.n] = ids.id(tag, buf, p, n);
+          p += n;
+        }
+        pairs.n++;
+      }
+    }
+  }
+  return { ids, a: pairs.a, b: pairs.b, n: pairs.n };
+}
+
+/**
+ * Rows `(type UTINYINT, value VARCHAR, label INTEGER)` looked up in `ids` (not inserted): node id
+ * (-1 when absent) and label per row.
+ */
+export async function readInternedLabels(db: Db, sql: string, ids: ByteInterner): Promise<{ a: Int32Array; b: Int32Array; n: number }> {
+  const pairs = new IntPairs();
   const result = await db.conn.stream(sql);
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    const va = chunk.getColumnVector(0);
-    const vb = chunk.getColumnVector(1);
-    const m = chunk.rowCount;
-    for (let i = 0; i < m; i++) {
-      a.push(va.getItem(i) as string);
-      b.push(vb.getItem(i) as string);
-    }
+    pairs.reserve(chunk.rowCount);
+    internColumns(ids, chunk, 0, 1, pairs.a, pairs.n, false);
+    const labels = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, 2), chunk.rowCount * 4);
+    pairs.b.set(new Int32Array(labels.buffer, labels.byteOffset, chunk.rowCount), pairs.n);
+    pairs.n += chunk.rowCount;
   }
-  return { a, b, n: a.length };
+  return { a: pairs.a, b: pairs.b, n: pairs.n };
+}
+
+/** Components of edges over dense node ids 0..size-1: root (= min node) of every node. */
+export function unionFindDense(size: number, a: Int32Array, b: Int32Array, n: number): { root: Int32Array; components: number } {
+  const uf = new UnionFind(size);
+  for (let i = 0; i < n; i++) uf.union(a[i], b[i]);
+  const root = new Int32Array(size);
+  let components = 0;
+  for (let v = 0; v < size; v++) {
+    root[v] = uf.find(v);
+    if (root[v] === v) components++;
+  }
+  return { root, components };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,30 +351,6 @@ export function unionFindInt(a: Int32Array, b: Int32Array, n: number): { root: I
     if (r === v) components++;
   }
   return { root, nodes, components };
-}
-
-/** Components of string edges: strings interned to ints first. */
-export function unionFindStrings(a: string[], b: string[], n: number): { index: Map<string, number>; root: Int32Array; components: number } {
-  const index = new Map<string, number>();
-  const ia = new Int32Array(n);
-  const ib = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let x = index.get(a[i]);
-    if (x === undefined) index.set(a[i], (x = index.size));
-    let y = index.get(b[i]);
-    if (y === undefined) index.set(b[i], (y = index.size));
-    ia[i] = x;
-    ib[i] = y;
-  }
-  const uf = new UnionFind(index.size);
-  for (let i = 0; i < n; i++) uf.union(ia[i], ib[i]);
-  const root = new Int32Array(index.size);
-  let components = 0;
-  for (let v = 0; v < index.size; v++) {
-    root[v] = uf.find(v);
-    if (root[v] === v) components++;
-  }
-  return { index, root, components };
 }
 
 /** Does labelling `got` (node -> label) describe the same partition as union-find roots? */
