@@ -11,23 +11,23 @@
 {%- endmacro %}
 
 {% macro default__in_list(expr, literals) -%}
-    {%- if literals is string or literals is mapping or literals is not iterable -%}
-        {{ exceptions.raise_compiler_error("c360.in_list: literals must be a list of SQL expressions, got " ~ literals) }}
-    {%- endif -%}
-    {%- if literals | length == 0 -%}
-        (1 = 0)
-    {%- else -%}
-        ({{ expr }} in ({{ literals | join(', ') }}))
-    {%- endif -%}
+    {{ c360._in_list(expr, literals, 'in') }}
 {%- endmacro %}
 
 {% macro duckdb__in_list(expr, literals) -%}
+    {{ c360._in_list(expr, literals, 'list_contains') }}
+{%- endmacro %}
+
+{#- private: the check of the arguments, then `expr in (...)` or list_contains([...], expr) -#}
+{% macro _in_list(expr, literals, form) -%}
     {%- if literals is string or literals is mapping or literals is not iterable -%}
         {{ exceptions.raise_compiler_error("c360.in_list: literals must be a list of SQL expressions, got " ~ literals) }}
     {%- endif -%}
     {%- if literals | length == 0 -%}
         (1 = 0)
-    {%- else -%}
+    {%- elif form == 'list_contains' -%}
         list_contains([{{ literals | join(', ') }}], {{ expr }})
+    {%- else -%}
+        ({{ expr }} in ({{ literals | join(', ') }}))
     {%- endif -%}
 {%- endmacro %}
