@@ -1,5 +1,6 @@
 // `explain` on a project with limit guards, through real dbt on DuckDB: it walks only the links the
-// final resolution kept, and names the models to build when the warehouse lacks one it reads.
+// final resolution kept, names the identifiers cut loose when the final cut separated two
+// identifiers, and names the models to build when the warehouse lacks one it reads.
 
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -178,17 +179,30 @@ describe('explain with limit guards', () => {
     expect(r.status).toBe('not_linked');
     if (r.status !== 'not_linked') return;
     expect(r.identifier.entityId).not.toBe(r.to.entityId);
-    expect(renderText(r, 'p')).toContain('user_id cat and anon_id a-9 are different customers');
+    expect(r.cutLoose.map((c) => [c.idType, c.idValue, c.cutReason])).toEqual([['user_id', 'kit', 'limit:user_id']]);
+    expect([r.cutLooseTotal, r.auditModel]).toEqual([1, 'customer_identity_audit']);
+    const text = renderText(r, 'p');
+    expect(text).toContain('user_id cat and anon_id a-9 are different customers: the limit guards cut loose identifiers on every chain between them');
+    expect(text).toContain('cut loose from the cluster that held both: user_id kit (limit:user_id)');
+    expect(text).toContain('(their links are in customer_identity_audit;');
 
     writeFileSync(join(built.dir, 'c360.yml'), SPEC);
     const cmd = await runExplainCommand('cat', { to: 'a-9', spec: join(built.dir, 'c360.yml'), project: built.dir }, {});
     expect([cmd.code, cmd.stdout]).toEqual([1, '']);
+    expect(cmd.stderr).toContain('cut loose from the cluster that held both: user_id kit (limit:user_id)');
 
     // each of the three is a customer of its own, with nothing left unexplained
     for (const v of ['cat', 'a-9', 'kit']) {
       const one = await run(v);
       expect(one.status === 'found' && [one.cluster.size, one.chains.length, one.unlinked.length], v).toEqual([1, 0, 0]);
     }
+    // kit against cat: kit itself was cut, not something between them
+    const kitCat = await run('kit', { to: 'cat' });
+    expect(kitCat.status === 'not_linked' && kitCat.cutLoose.map((c) => c.idValue)).toEqual(['kit']);
+    // a pair the guards never stitched together names nothing
+    const other = await run('cat', { to: 'ann' });
+    expect(other.status === 'not_linked' && [other.cutLoose, renderText(other, 'p').includes('cut loose')]).toEqual([[], false]);
+
     // the links that joined them are the ones audited for kit
     const audit = await built.query(`select other_id_value, reason from main.customer_identity_audit where id_value = 'kit' order by other_id_value`);
     expect(audit).toEqual([
