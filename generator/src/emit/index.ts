@@ -102,7 +102,9 @@ export function emitProject(plan: ProjectPlan): FileMap {
   for (const l of id.guards.levels) {
     files.set(`models/identity/${l.model}.sql`, render('models/identity/components_level.sql.ejs', { ...common, l }));
   }
-  if (id.guards.resolvedModel) {
+  if (id.guards.resolvedModel && id.guards.finalCutModel && id.guards.afterCutModel) {
+    files.set(`models/identity/${id.guards.finalCutModel}.sql`, render('models/identity/final_cut.sql.ejs', common));
+    files.set(`models/identity/${id.guards.afterCutModel}.sql`, render('models/identity/components_after_cut.sql.ejs', common));
     files.set(`models/identity/${id.guards.resolvedModel}.sql`, render('models/identity/resolved_components.sql.ejs', common));
   }
   files.set('models/identity/_identity__models.yml', yamlFile(plan.specFile, modelsYaml(plan.docs.identity)));

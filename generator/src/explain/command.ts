@@ -103,19 +103,11 @@ function renderChain(c: Chain, lines: string[]) {
 const listed = <T>(items: T[], total: number, show: (t: T) => string) =>
   items.slice(0, LIST_MAX).map(show).join(', ') + (total > Math.min(items.length, LIST_MAX) ? `, +${total - Math.min(items.length, LIST_MAX)} more` : '');
 
-/** Cluster members no chain of kept links reaches, and why. */
+/** Cluster members no chain of kept links reaches (a stale build), and why. */
 function renderUnlinked(r: Extract<ExplainResult, { status: 'found' }>, lines: string[]) {
-  const it = r.unlinked.length === 1 ? 'it' : 'they';
-  const head = `no chain of kept links to ${listed(r.unlinked, r.unlinked.length, id)}`;
-  if (r.cutLoose.length > 0) {
-    lines.push(`${head}: ${it} joined this ${r.entityIdColumn.replace(/_id$/, '')} through identifiers that were then cut loose`);
-    lines.push(
-      `  (${r.resolvedModel} keeps the rest of a cluster together); cut loose: ${listed(r.cutLoose, r.cutLooseTotal, (c) => `${id(c)} (${c.cutReason})`)}`,
-    );
-  } else {
-    lines.push(`${head}: the links that joined ${it === 'it' ? 'it' : 'them'} are no longer kept`);
-    lines.push('  (an identifier became shared after it stitched, or the id graph is older than the models before it); dbt build --full-refresh recomputes the clusters');
-  }
+  const them = r.unlinked.length === 1 ? 'it' : 'them';
+  lines.push(`no chain of kept links to ${listed(r.unlinked, r.unlinked.length, id)}: the links that joined ${them} are no longer kept`);
+  lines.push('  (an identifier became shared after it stitched, or the id graph is older than the models before it); dbt build --full-refresh recomputes the clusters');
 }
 
 export function renderText(r: ExplainResult, projectLabel: string): string {
@@ -151,11 +143,21 @@ export function renderText(r: ExplainResult, projectLabel: string): string {
       for (const c of r.candidates) lines.push(`  --type ${c.idType.padEnd(12)} ${c.idValue}  (in ${c.entityId})`);
       break;
     }
-    case 'not_linked':
-      lines.push(`${id(r.identifier)} and ${id(r.to)} are different ${r.entityIdColumn.replace(/_id$/, '')}s: not linked by any chain of identifiers`);
+    case 'not_linked': {
+      const entities = `different ${r.entityIdColumn.replace(/_id$/, '')}s`;
+      if (r.cutLoose.length > 0) {
+        lines.push(`${id(r.identifier)} and ${id(r.to)} are ${entities}: the limit guards cut loose identifiers on every chain between them`);
+      } else {
+        lines.push(`${id(r.identifier)} and ${id(r.to)} are ${entities}: not linked by any chain of identifiers`);
+      }
       lines.push(`  ${id(r.identifier).padEnd(40)} ${r.entityIdColumn} ${r.identifier.entityId}`);
       lines.push(`  ${id(r.to).padEnd(40)} ${r.entityIdColumn} ${r.to.entityId}`);
+      if (r.cutLoose.length > 0) {
+        lines.push(`  cut loose from the cluster that held both: ${listed(r.cutLoose, r.cutLooseTotal, (c) => `${id(c)} (${c.cutReason})`)}`);
+        lines.push(`  (their links are in ${r.auditModel}; what the cut left splits along the links that remain)`);
+      }
       break;
+    }
     case 'found': {
       lines.push(`${quote(r.query.value)} is ${id(r.identifier)}`);
       const n = r.query.normalizations.find((x) => x.idType === r.identifier.idType);

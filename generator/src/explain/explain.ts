@@ -64,7 +64,7 @@ export interface Chain {
   links: Link[];
 }
 
-/** An identifier the final cut of the limit guards made a singleton (resolved components' cut_reason). */
+/** An identifier the final cut of the limit guards made a singleton (cut_reason of the resolved components). */
 export interface CutLoose extends Identifier {
   cutReason: string;
 }
@@ -94,15 +94,11 @@ export type ExplainResult =
       chainsTotal: number;
       /**
        * Identifiers asked about (the --to one, or every other one of the cluster) that no chain of
-       * kept links reaches: after the final cut of the limit guards, what was left of a cluster stays
-       * together even when the identifiers that linked it were cut loose.
+       * kept links reaches. A consistent build has none (every cluster is connected by the links
+       * the guards kept, the final cut re-splits what it leaves); they mean the id graph is older
+       * than the models before it, or the incremental first pass still holds a link that is gone.
        */
       unlinked: Identifier[];
-      /** When some are unlinked: the identifiers cut loose from the cluster the guards stitched (at most the chain limit). */
-      cutLoose: CutLoose[];
-      cutLooseTotal: number;
-      /** The model that cut them (null without limit guards). */
-      resolvedModel: string | null;
       /** Kept links inside the cluster. */
       edges: number;
       /** The cluster had more edges than the cap: no chains were computed. */
@@ -120,6 +116,15 @@ export type ExplainResult =
       entityIdColumn: string;
       identifier: Identifier & { entityId: string };
       to: Identifier & { entityId: string };
+      /**
+       * When the limit guards stitched both into one cluster and the final cut split it: the
+       * identifiers it cut loose from that cluster, oldest first (at most the chain limit); every
+       * chain between the two ran through one of them. Empty otherwise.
+       */
+      cutLoose: CutLoose[];
+      cutLooseTotal: number;
+      /** The audit model that lists the links cut (with limit guards), else null. */
+      auditModel: string | null;
     }
   | {
       status: 'no_warehouse';
@@ -196,7 +201,13 @@ function checkUsage(spec: Spec, opts: ExplainOptions): ExplainResult | null {
 /** The models explain reads: the id graph, the stitch edges and, with limit guards, the level and resolved models. */
 export function modelsRead(plan: ProjectPlan): string[] {
   const g = plan.identity.guards;
-  return [plan.identity.idGraphModel, plan.identity.stitchEdgesModel, ...g.levels.map((l) => l.model), ...(g.resolvedModel ? [g.resolvedModel] : [])];
+  return [
+    plan.identity.idGraphModel,
+    plan.identity.stitchEdgesModel,
+    ...g.levels.map((l) => l.model),
+    // the resolved components are a view over the final cut and the re-split after it
+    ...[g.finalCutModel, g.afterCutModel, g.resolvedModel].filter((m): m is string => m !== null),
+  ];
 }
 
 async function missingModels(db: DuckDbClient, plan: ProjectPlan): Promise<string[]> {
@@ -253,7 +264,17 @@ export async function explainInDb(
     if (pick.length > 1) return { status: 'ambiguous', which: 'to', query: all.query, candidates: pick };
     to = pick[0];
     if (to.entityId !== start.entityId) {
-      return { status: 'not_linked', entityIdColumn: plan.entityIdColumn, identifier: start, to };
+      const resolvedModel = plan.identity.guards.resolvedModel;
+      const split = resolvedModel ? await cutBetween(db, resolvedModel, start, to) : null;
+      const cut = split !== null ? await cutLooseFrom(db, plan, resolvedModel!, split, Math.max(1, opts.chainLimit ?? DEFAULT_CHAIN_LIMIT)) : { cutLoose: [], cutLooseTotal: 0 };
+      return {
+        status: 'not_linked',
+        entityIdColumn: plan.entityIdColumn,
+        identifier: start,
+        to,
+        ...cut,
+        auditModel: resolvedModel ? plan.identity.auditModel : null,
+      };
     }
   }
 
@@ -279,7 +300,6 @@ export async function explainInDb(
   const edgeCap = opts.edgeCap ?? DEFAULT_EDGE_CAP;
   const [{ n: edgeCountRaw }] = await db.query(`select count(*) as n ${keptEdges}`);
   const edgeCount = Number(edgeCountRaw);
-  const resolvedModel = plan.identity.guards.resolvedModel;
   const base = {
     status: 'found' as const,
     entityIdColumn: plan.entityIdColumn,
@@ -287,11 +307,9 @@ export async function explainInDb(
     identifier: strip(start),
     cluster,
     to: to ? strip(to) : null,
-    resolvedModel,
     edges: edgeCount,
   };
-  const none = { unlinked: [], cutLoose: [] as CutLoose[], cutLooseTotal: 0 };
-  if (edgeCount > edgeCap) return { ...base, chains: [], chainsTotal: 0, ...none, edgeCapExceeded: true };
+  if (edgeCount > edgeCap) return { ...base, chains: [], chainsTotal: 0, unlinked: [], edgeCapExceeded: true };
 
   const edges: Edge[] = (await db.query(`select node_a, node_b ${keptEdges}`)).map((r) => [Number(r.node_a), Number(r.node_b)] as const);
   const tree = bfs(adjacency(edges), start.nodeId);
@@ -308,7 +326,6 @@ export async function explainInDb(
     chainsTotal = reachable.length;
     targets = reachable.slice(0, Math.max(0, chainLimit));
   }
-  const cut = unlinked.length > 0 && resolvedModel ? await cutLooseFrom(db, plan, resolvedModel, start, Math.max(1, chainLimit)) : none;
 
   const evidenceCache = new Map<string, Promise<Evidence[]>>();
   const evidenceFor = (a: Identifier, b: Identifier) => {
@@ -328,7 +345,7 @@ export async function explainInDb(
     }
     chains.push({ target: byNode.get(t)!, links });
   }
-  return { ...base, chains, chainsTotal, ...cut, unlinked: unlinked.map(strip), edgeCapExceeded: false };
+  return { ...base, chains, chainsTotal, unlinked: unlinked.map(strip), edgeCapExceeded: false };
 }
 
 /**
@@ -362,12 +379,26 @@ async function keptNodes(db: DuckDbClient, plan: ProjectPlan, start: Identifier 
   return `(select graph.node_id from ${idGraph} as graph where ${where.join(' and ')})`;
 }
 
-/** The identifiers the final cut took out of the cluster the guards stitched `start` into, oldest first. */
+/**
+ * The cluster the limit guards stitched both `a` and `b` into before the final cut split it (its
+ * stitched_component_id), or null when they were never in one such cluster.
+ */
+async function cutBetween(db: DuckDbClient, resolvedModel: string, a: Identifier, b: Identifier): Promise<number | null> {
+  const rows = await db.query(
+    `select min(stitched_component_id) as stitched
+     from main.${sqlIdent(resolvedModel)}
+     where node_id in (${a.nodeId}, ${b.nodeId})
+     having count(*) = 2 and count(distinct stitched_component_id) = 1`,
+  );
+  return rows.length === 0 ? null : Number(rows[0].stitched);
+}
+
+/** The identifiers the final cut took out of the cluster the guards stitched before it (`stitched`), oldest first. */
 async function cutLooseFrom(
   db: DuckDbClient,
   plan: ProjectPlan,
   resolvedModel: string,
-  start: Identifier,
+  stitched: number,
   limit: number,
 ): Promise<{ cutLoose: CutLoose[]; cutLooseTotal: number }> {
   const resolved = `main.${sqlIdent(resolvedModel)}`;
@@ -378,7 +409,7 @@ async function cutLooseFrom(
      inner join main.${sqlIdent(plan.identity.idGraphModel)} as graph
          on graph.node_id = cut.node_id
      where cut.cut_reason is not null
-         and cut.stitched_component_id = (select stitched_component_id from ${resolved} where node_id = ${start.nodeId})
+         and cut.stitched_component_id = ${stitched}
      order by graph.node_id
      limit ${limit}`,
   );

@@ -4,13 +4,17 @@
 //   int_<e>__edges ──► int_<e>__shared_identifiers ──► int_<e>__stitch_edges (edges minus links of
 //   shared identifiers) ──► int_<e>__components (first pass) ──► int_<e>__components_l1 .. _lK
 //   (one connected-components pass per priority level, only over clusters still over a limit)
-//   ──► int_<e>__resolved_components (labels combined; final cut) ──► <e>_id_graph
+//   ──► int_<e>__final_cut (labels combined; final cut) ──► int_<e>__components_after_cut (the
+//   clusters the cut touched, re-split over the links left) ──► int_<e>__resolved_components
+//   ──► <e>_id_graph
 //
 // Levels: the distinct priorities from the lowest up, all but the highest. Level k drops, in the
 // clusters still over a limit, the links touching the id types of the k-th lowest priority, so
 // the number of passes is bounded by the number of id types. Whatever still breaks a limit after
-// the last level (two user_ids in one row) is cut by resolved_components: identifiers of the
-// over-limit type beyond the limit (oldest kept) become singletons.
+// the last level (two user_ids in one row) is cut by final_cut: identifiers of the over-limit
+// type beyond the limit (oldest kept) become singletons, and what is left of such a cluster is
+// split into the connected components of the links that remain (components_after_cut), so no
+// cluster holds identifiers that only a cut identifier linked.
 
 import type { Spec } from '../spec/types.js';
 import type { GuardLevelPlan, IdentityGuardsPlan, ModelDoc } from './types.js';
@@ -52,6 +56,8 @@ export function planGuards(spec: Spec): IdentityGuardsPlan {
     sharedRule: limits.length > 0 || sharedIdentifierMaxLinks !== null,
     priorities,
     levels,
+    finalCutModel: limited ? `int_${spec.entity}__final_cut` : null,
+    afterCutModel: limited ? `int_${spec.entity}__components_after_cut` : null,
     resolvedModel: limited ? `int_${spec.entity}__resolved_components` : null,
     droppedTypes: levels.flatMap((l) => l.dropTypes),
   };
@@ -105,19 +111,43 @@ export function guardIdentityDocs(i: {
       ],
     });
   }
-  if (g.resolvedModel) {
-    docs.push({
-      name: g.resolvedModel,
-      description:
-        'Final clusters after the over-stitching guards: the first pass, overridden level by level; identifiers ' +
-        'still over a limit after the last level (beyond the limit, oldest kept) are cut loose as singletons.',
-      columns: [
-        { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
-        { name: 'component_id', description: 'Smallest (oldest) node key of the final cluster.', tests: ['not_null'] },
-        { name: 'cut_reason', description: 'Why the identifier was cut loose after the last level (limit:<type> or max_cluster_size); null otherwise.' },
-        { name: 'stitched_component_id', description: 'Its cluster before the final cut.' },
-      ],
-    });
+  if (g.resolvedModel && g.finalCutModel && g.afterCutModel) {
+    docs.push(
+      {
+        name: g.finalCutModel,
+        description:
+          'The final cut of the over-stitching guards: the clusters after the last level (the first pass, overridden ' +
+          'level by level) and the identifiers still over a limit there (beyond the limit, oldest kept), cut loose as singletons.',
+        columns: [
+          { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
+          { name: 'stitched_component_id', description: 'Its cluster after the last level, before the final cut.', tests: ['not_null'] },
+          { name: 'cut_reason', description: 'Why the final cut took the identifier out (shared_identifier, limit:<type> or max_cluster_size); null otherwise.' },
+          { name: 'cluster_cuts', description: 'How many identifiers the final cut took out of its cluster (0: the cluster is final as it is).', tests: ['not_null'] },
+        ],
+      },
+      {
+        name: g.afterCutModel,
+        description:
+          'Connected components of what the final cut left of the clusters it cut, over the stitch edges between their ' +
+          'remaining members (never a link of an identifier cut loose). One row per remaining member with a link left.',
+        columns: [
+          { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
+          { name: 'component_id', description: 'Smallest (oldest) node key of its part.', tests: ['not_null'] },
+        ],
+      },
+      {
+        name: g.resolvedModel,
+        description:
+          'Final clusters after the over-stitching guards: the clusters after the last level; where the final cut took ' +
+          'identifiers out, they are singletons and the rest is split into the parts the remaining links connect.',
+        columns: [
+          { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
+          { name: 'component_id', description: 'Smallest (oldest) node key of the final cluster.', tests: ['not_null'] },
+          { name: 'cut_reason', description: 'Why the final cut made the identifier a singleton (shared_identifier, limit:<type> or max_cluster_size); null otherwise.' },
+          { name: 'stitched_component_id', description: 'Its cluster before the final cut.' },
+        ],
+      },
+    );
   }
   return docs;
 }

@@ -190,6 +190,16 @@ export interface IdentityGuardsPlan {
   priorities: { idType: string; priority: number }[];
   /** Empty unless a limit or max_cluster_size is set. */
   levels: GuardLevelPlan[];
+  /**
+   * int_<entity>__final_cut (with resolvedModel): the clusters after the last level and, per
+   * identifier, why the final cut took it out (cut_reason) and how many its cluster lost.
+   */
+  finalCutModel: string | null;
+  /**
+   * int_<entity>__components_after_cut (with resolvedModel), materialized c360_connected_components:
+   * the clusters the final cut touched, re-split over the links left between their remaining members.
+   */
+  afterCutModel: string | null;
   /** int_<entity>__resolved_components when a limit or max_cluster_size is set, else null. */
   resolvedModel: string | null;
   /** Every id type dropped by some level. */

@@ -1,6 +1,6 @@
 // `explain` on a project with limit guards, through real dbt on DuckDB: it walks only the links the
-// final resolution kept, says so when what is left of a cluster after the final cut has no chain
-// of kept links, and names the models to build when the warehouse lacks one it reads.
+// final resolution kept, names the identifiers cut loose when the final cut separated two
+// identifiers, and names the models to build when the warehouse lacks one it reads.
 
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ inputs:
 // cluster, level 1 drops the phone's links. ann@home.com and ann@work.com stay together through
 // user_id ann; over the stitch edges their shortest chain runs through the phone (older node).
 // Cat and kit are merged in one row, kit owns anon a-9: still two user_ids after the last level,
-// so kit is cut loose and cat stays with a-9, to which no kept link leads.
+// so kit is cut loose; only kit linked cat and a-9, so they are different customers.
 const DATA = `
 create schema if not exists shop;
 create table shop.orders as
@@ -162,41 +162,48 @@ describe('explain with limit guards', () => {
     expect(r.edges).toBe(2);
   });
 
-  it('what is left of a cluster after the final cut: no chain through the identifier cut loose', async () => {
+  it('after the final cut: identifiers only the one cut loose linked are different customers', async () => {
     const resolved = await built.query(`
-      select ids.id_value, r.cut_reason from main.int_customer__resolved_components r
+      select ids.id_value, r.cut_reason, r.component_id = r.node_id as own_cluster,
+             r.stitched_component_id = (select node_id from main.int_customer__identifiers where id_value = 'cat') as stitched_with_cat
+      from main.int_customer__resolved_components r
       join main.int_customer__identifiers ids using (node_id)
       where ids.id_value in ('cat', 'kit', 'a-9') order by ids.id_value`);
     expect(resolved).toEqual([
-      { id_value: 'a-9', cut_reason: null },
-      { id_value: 'cat', cut_reason: null },
-      { id_value: 'kit', cut_reason: 'limit:user_id' },
+      { id_value: 'a-9', cut_reason: null, own_cluster: true, stitched_with_cat: true },
+      { id_value: 'cat', cut_reason: null, own_cluster: true, stitched_with_cat: true },
+      { id_value: 'kit', cut_reason: 'limit:user_id', own_cluster: true, stitched_with_cat: true },
     ]);
 
     const r = await run('cat', { to: 'a-9' });
-    expect(r.status).toBe('found');
-    if (r.status !== 'found') return;
-    expect(r.cluster.identifiers.map((i) => `${i.idType} ${i.idValue}`)).toEqual(['user_id cat', 'anon_id a-9']);
-    expect(r.chains).toEqual([]);
-    expect(r.unlinked.map((i) => i.idValue)).toEqual(['a-9']);
+    expect(r.status).toBe('not_linked');
+    if (r.status !== 'not_linked') return;
+    expect(r.identifier.entityId).not.toBe(r.to.entityId);
     expect(r.cutLoose.map((c) => [c.idType, c.idValue, c.cutReason])).toEqual([['user_id', 'kit', 'limit:user_id']]);
+    expect([r.cutLooseTotal, r.auditModel]).toEqual([1, 'customer_identity_audit']);
     const text = renderText(r, 'p');
-    expect(text).toContain('no chain of kept links to anon_id a-9');
-    expect(text).toContain('user_id kit (limit:user_id)');
+    expect(text).toContain('user_id cat and anon_id a-9 are different customers: the limit guards cut loose identifiers on every chain between them');
+    expect(text).toContain('cut loose from the cluster that held both: user_id kit (limit:user_id)');
+    expect(text).toContain('(their links are in customer_identity_audit;');
 
-    // the command used to throw here (no chain to render)
     writeFileSync(join(built.dir, 'c360.yml'), SPEC);
     const cmd = await runExplainCommand('cat', { to: 'a-9', spec: join(built.dir, 'c360.yml'), project: built.dir }, {});
-    expect([cmd.code, cmd.stderr]).toEqual([0, '']);
-    expect(cmd.stdout).toContain('no chain of kept links to anon_id a-9');
+    expect([cmd.code, cmd.stdout]).toEqual([1, '']);
+    expect(cmd.stderr).toContain('cut loose from the cluster that held both: user_id kit (limit:user_id)');
 
-    const all = await run('a-9');
-    expect(all.status === 'found' && [all.chains.length, all.chainsTotal, all.unlinked.map((i) => i.idValue)]).toEqual([0, 0, ['cat']]);
-    expect(renderText(all, 'p')).toContain('no chain of kept links to user_id cat');
+    // each of the three is a customer of its own, with nothing left unexplained
+    for (const v of ['cat', 'a-9', 'kit']) {
+      const one = await run(v);
+      expect(one.status === 'found' && [one.cluster.size, one.chains.length, one.unlinked.length], v).toEqual([1, 0, 0]);
+    }
+    // kit against cat: kit itself was cut, not something between them
+    const kitCat = await run('kit', { to: 'cat' });
+    expect(kitCat.status === 'not_linked' && kitCat.cutLoose.map((c) => c.idValue)).toEqual(['kit']);
+    // a pair the guards never stitched together names nothing
+    const other = await run('cat', { to: 'ann' });
+    expect(other.status === 'not_linked' && [other.cutLoose, renderText(other, 'p').includes('cut loose')]).toEqual([[], false]);
 
-    // kit is a cluster of its own; its links are audited
-    const kit = await run('kit');
-    expect(kit.status === 'found' && kit.cluster.size).toBe(1);
+    // the links that joined them are the ones audited for kit
     const audit = await built.query(`select other_id_value, reason from main.customer_identity_audit where id_value = 'kit' order by other_id_value`);
     expect(audit).toEqual([
       { other_id_value: 'a-9', reason: 'limit:user_id' },
@@ -208,7 +215,7 @@ describe('explain with limit guards', () => {
     const dir = tempDir('explain-partial');
     const copy = join(dir, 'c360.duckdb');
     copyFileSync(built.dbPath, copy);
-    await execSql(copy, 'drop table main.int_customer__components_l2; drop table main.int_customer__resolved_components');
+    await execSql(copy, 'drop table main.int_customer__components_l2; drop view main.int_customer__resolved_components');
     const r = (await run('ann', {}, { C360_DUCKDB_PATH: copy })) as Extract<ExplainResult, { status: 'no_warehouse' }>;
     expect(r.status).toBe('no_warehouse');
     expect(r.missingModels).toEqual(['int_customer__components_l2', 'int_customer__resolved_components']);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/dbt/locate.js';
 import { runDbt } from '../../src/dbt/run.js';
+import { checkKeptLinks } from '../helpers/kept-links.js';
 import { buildProject, execSql, type BuiltProject } from '../support/build.js';
 
 const SPEC = readFileSync(join(PACKAGE_ROOT, 'generator', 'test', 'golden', 'cases', 'guards', 'c360.yml'), 'utf8');
@@ -169,6 +170,14 @@ describe('over-stitching guards on a junk-heavy dataset', () => {
     ]);
   });
 
+  it('makes every final cluster exactly a connected component of the kept links (union-find oracle)', async () => {
+    const r = await checkKeptLinks(built.query, built.plan);
+    expect(r.disconnected).toEqual([]);
+    expect(r.crossing).toEqual([]);
+    expect(r.identifiers).toBeGreaterThan(3 * PEOPLE);
+    expect(r.keptLinks).toBeGreaterThanOrEqual(2 * PEOPLE);
+  });
+
   it('ran the graph-health tests (limits, shared identifiers isolated, edges within clusters) and they passed', () => {
     const out = built.dbt.output;
     for (const t of ['assert_cluster_limits', 'assert_shared_identifiers_isolated', 'assert_edges_within_one_cluster']) {
@@ -203,5 +212,7 @@ describe('over-stitching guards on a junk-heavy dataset', () => {
       `select other_id_value from main.customer_identity_audit where id_value = 'kiosk-2' and reason = 'shared_identifier' order by 1`,
     );
     expect(rows.map((r) => r.other_id_value)).toEqual(['u5', 'u6']);
+    const kept = await checkKeptLinks(built.query, built.plan);
+    expect([kept.disconnected, kept.crossing]).toEqual([[], []]);
   });
 });

@@ -55,6 +55,8 @@ describe('guards plan', () => {
     expect(g.maxClusterSize).toBe(40);
     expect(g.sharedRule).toBe(true);
     expect(g.resolvedModel).toBe('int_customer__resolved_components');
+    expect(g.finalCutModel).toBe('int_customer__final_cut');
+    expect(g.afterCutModel).toBe('int_customer__components_after_cut');
     expect(p.identity.componentsModel).toBe('int_customer__resolved_components');
     expect(p.identity.firstPassComponentsModel).toBe('int_customer__components');
     expect(p.identity.stitchEdgesModel).toBe('int_customer__stitch_edges');
@@ -67,6 +69,8 @@ describe('guards plan', () => {
       'models/identity/int_customer__components.sql',
       'models/identity/int_customer__components_l1.sql',
       'models/identity/int_customer__components_l3.sql',
+      'models/identity/int_customer__final_cut.sql',
+      'models/identity/int_customer__components_after_cut.sql',
       'models/identity/int_customer__resolved_components.sql',
       'models/marts/customer_identity_audit.sql',
       'tests/identity/assert_cluster_limits.sql',
@@ -78,6 +82,16 @@ describe('guards plan', () => {
     expect(files.get('models/identity/int_customer__components.sql')).toContain("ref('int_customer__stitch_edges')");
     expect(files.get('models/marts/customer_id_graph.sql')).toContain("ref('int_customer__resolved_components')");
     expect(files.get('models/identity/int_customer__components_l3.sql')).toContain("not in ('device_id', 'phone', 'email')");
+    // the final cut reads the last level; the re-split only the clusters it cut; resolved joins both
+    expect(files.get('models/identity/int_customer__final_cut.sql')).toContain("ref('int_customer__components_l3')");
+    const afterCut = files.get('models/identity/int_customer__components_after_cut.sql')!;
+    expect(afterCut).toContain("materialized='c360_connected_components', incremental=false");
+    expect(afterCut).toContain('where cluster_cuts > 0');
+    expect(afterCut).toContain("ref('int_customer__stitch_edges')");
+    const resolved = files.get('models/identity/int_customer__resolved_components.sql')!;
+    expect(resolved).toContain("ref('int_customer__final_cut')");
+    expect(resolved).toContain("ref('int_customer__components_after_cut')");
+    expect(files.get('models/marts/customer_identity_audit.sql')).toContain("ref('int_customer__final_cut')");
   });
 
   it('orders levels by explicit priority, dropping tied types together', () => {
@@ -92,10 +106,12 @@ describe('guards plan', () => {
     const p = plan(spec(`  user_id: {}\n  email: {}\n  phone: {}\n  device_id: {}`));
     expect(p.identity.guards.levels).toEqual([]);
     expect(p.identity.guards.resolvedModel).toBeNull();
+    expect([p.identity.guards.finalCutModel, p.identity.guards.afterCutModel]).toEqual([null, null]);
     expect(p.identity.guards.sharedRule).toBe(false);
     expect(p.identity.componentsModel).toBe('int_customer__components');
     const files = emitProject(p);
     expect(files.has('tests/identity/assert_cluster_limits.sql')).toBe(false);
+    expect([...files.keys()].filter((f) => /final_cut|after_cut|resolved/.test(f))).toEqual([]);
     expect(files.get('models/identity/int_customer__shared_identifiers.sql')).toContain('where 1 = 0');
   });
 

@@ -275,18 +275,20 @@ level_3_drops as (
 
 resolved as (
 
-    select node_id, cut_reason, stitched_component_id from {{ ref('int_customer__resolved_components') }}
+    select node_id, cut_reason, stitched_component_id from {{ ref('int_customer__final_cut') }}
 
 ),
 
 final_cuts as (
 
-    -- still over a limit after the last level: the links of the identifiers cut loose
+    -- still over a limit after the last level: the links of the identifiers cut loose. They are
+    -- the only links between the final clusters the rest of such a cluster splits into (int_customer__components_after_cut
+    -- re-splits it over every other link), so every pair the split separates is explained here.
     select
         case when resolved_a.cut_reason is not null then stitch_edges.node_a else stitch_edges.node_b end as node_id,
         case when resolved_a.cut_reason is not null then stitch_edges.node_b else stitch_edges.node_a end as other_node_id,
         coalesce(resolved_a.cut_reason, resolved_b.cut_reason) as reason,
-        'still over the limit after the last level: cut loose as a singleton (the oldest identifiers stay)' as detail
+        'still over the limit after the last level: cut loose as a singleton; the oldest identifiers stay, in as many clusters as the remaining links form' as detail
     from stitch_edges
     inner join resolved as resolved_a
         on resolved_a.node_id = stitch_edges.node_a
