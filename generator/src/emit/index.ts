@@ -183,14 +183,10 @@ function dbtProject(plan: ProjectPlan) {
     'macro-paths': ['macros'],
     'test-paths': ['tests'],
     'clean-targets': ['target', 'dbt_packages'],
-    // The table where incremental identity models record the rules they were built with
-    // (c360.identity_rules_guard, a pre-hook of each, refuses to merge under changed rules).
-    'on-run-start': ['{{ c360.create_identity_rules_table() }}'],
     vars: {
       // The time windows are measured back from; override with --vars '{c360_as_of: "..."}'.
       c360_as_of: 'cast(current_timestamp as timestamp)',
-      // Fingerprints of the stitching rules: c360-gen warns when they change, and incremental
-      // identity models refuse to run on tables built with other rules (full refresh needed).
+      // Fingerprints of the stitching rules: c360-gen warns when they change (full refresh needed).
       c360_identity_rules: plan.identityRules,
     },
     models: {
