@@ -113,7 +113,8 @@ export function buildProgram(): Command {
       if (splits.length > 0) {
         process.stderr.write(
           `warning: the stitching rules changed: ${splits.join('; ')}\n` +
-            '  incremental identity runs only merge clusters, so this change needs a rebuild\n' +
+            '  incremental identity runs only merge clusters, so this change needs a rebuild; until then a\n' +
+            '  dbt build without --full-refresh stops at the identity models and changes nothing\n' +
             `  = hint: cd ${opts.out} && dbt build --full-refresh\n`,
         );
       }

@@ -74,7 +74,18 @@ function vendoredMacros(): [string, string][] {
 export function emitProject(plan: ProjectPlan): FileMap {
   const files = new Map<string, string>();
   const banner = sqlBanner(plan.specFile);
-  const common: Record<string, unknown> = { p: plan, banner, entityKey: ENTITY_KEY, jinja: jinjaString, jinjaList, sqlString, cleanIdArgs, junkCheckArgs, concatSql };
+  const common: Record<string, unknown> = {
+    p: plan,
+    banner,
+    entityKey: ENTITY_KEY,
+    jinja: jinjaString,
+    jinjaList,
+    sqlString,
+    cleanIdArgs,
+    junkCheckArgs,
+    concatSql,
+    rulesGuardHooks: (model: string) => rulesGuardHooks(plan, model),
+  };
   // A template renders a shared fragment with partial('models/identity/_x.sql.ejs', { ...locals }).
   common.partial = (template: string, locals: Record<string, unknown>) => render(template, { ...common, ...locals }).replace(/\n+$/, '');
 
@@ -91,6 +102,7 @@ export function emitProject(plan: ProjectPlan): FileMap {
   files.set('models/staging/_staging__models.yml', yamlFile(plan.specFile, modelsYaml(plan.docs.staging)));
 
   const id = plan.identity;
+  files.set(`models/identity/${id.rulesGuard.stateModel}.sql`, render('models/identity/identity_rules.sql.ejs', common));
   for (const s of plan.staging) {
     files.set(`models/identity/${s.idRowsModel}.sql`, render('models/identity/id_rows.sql.ejs', { ...common, s }));
   }
@@ -134,6 +146,24 @@ export function emitProject(plan: ProjectPlan): FileMap {
 
   for (const [path, text] of vendoredMacros()) files.set(path, text);
   return sortByPath(files);
+}
+
+/**
+ * The pre_hook / post_hook config arguments of a guarded identity model (one per line, indented
+ * for a multi-line config call): c360.check_identity_rules and c360.record_identity_rules.
+ */
+function rulesGuardHooks(plan: ProjectPlan, model: string): string {
+  const g = plan.identity.rulesGuard;
+  const guarded = g.models.find((m) => m.model === model);
+  if (!guarded) throw new Error(`rulesGuardHooks: ${model} is not a guarded identity model`);
+  const state = `ref(${jinjaString(g.stateModel)})`;
+  const checkArgs = [state];
+  if (guarded.upstream.length) checkArgs.push(`upstream=${jinjaList(guarded.upstream)}`);
+  checkArgs.push(`rebuild=${jinjaList(g.rebuild)}`);
+  return [
+    `    pre_hook="{{ c360.check_identity_rules(${checkArgs.join(', ')}) }}",`,
+    `    post_hook="{{ c360.record_identity_rules(${state}) }}"`,
+  ].join('\n');
 }
 
 /** Arguments of c360.clean_id for one id column; defaults of the macro are left out. */
@@ -186,7 +216,8 @@ function dbtProject(plan: ProjectPlan) {
     vars: {
       // The time windows are measured back from; override with --vars '{c360_as_of: "..."}'.
       c360_as_of: 'cast(current_timestamp as timestamp)',
-      // Fingerprints of the stitching rules: c360-gen warns when they change (full refresh needed).
+      // Fingerprints of the stitching rules: c360-gen warns when they change, and the identity
+      // models refuse an incremental run when a change can split clusters (full refresh needed).
       c360_identity_rules: plan.identityRules,
     },
     models: {

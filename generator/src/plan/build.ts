@@ -18,6 +18,7 @@ import type {
   IdColumnPlan,
   ProjectPlan,
   RegistryRowPlan,
+  RulesGuardPlan,
   SourcePlan,
   StagingPlan,
 } from './types.js';
@@ -53,14 +54,29 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
   const mart = planMart(spec, features);
   const registry = { model: `${spec.entity}_feature_registry`, rows: spec.features.map(registryRow) };
   const guards = planGuards(spec);
+  const idRowsModels = staging.map((s) => s.idRowsModel);
+  const identifiersModel = `int_${spec.entity}__identifiers`;
+  const edgesModel = `int_${spec.entity}__edges`;
+  const firstPassComponentsModel = `int_${spec.entity}__components`;
+  const rulesGuard: RulesGuardPlan = {
+    stateModel: `int_${spec.entity}__identity_rules`,
+    models: [
+      ...idRowsModels.map((model) => ({ model, upstream: [] })),
+      { model: identifiersModel, upstream: idRowsModels },
+      { model: edgesModel, upstream: [...idRowsModels, identifiersModel] },
+      { model: firstPassComponentsModel, upstream: [...idRowsModels, identifiersModel, edgesModel] },
+    ],
+    // every guarded model is downstream of some input's id rows
+    rebuild: idRowsModels.map((m) => `${m}+`),
+  };
   const identity = {
-    identifiersModel: `int_${spec.entity}__identifiers`,
-    edgesModel: `int_${spec.entity}__edges`,
+    identifiersModel,
+    edgesModel,
     sharedIdentifiersModel: `int_${spec.entity}__shared_identifiers`,
     stitchEdgesModel: `int_${spec.entity}__stitch_edges`,
-    firstPassComponentsModel: `int_${spec.entity}__components`,
+    firstPassComponentsModel,
     // id_graph reads the final clusters: the guards' resolved model when limits apply.
-    componentsModel: guards.resolvedModel ?? `int_${spec.entity}__components`,
+    componentsModel: guards.resolvedModel ?? firstPassComponentsModel,
     auditModel: `${spec.entity}_identity_audit`,
     guards,
     idGraphModel: `${spec.entity}_id_graph`,
@@ -70,6 +86,7 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
     largestClustersModel: `${spec.entity}_largest_clusters`,
     occurrences,
     pairs,
+    rulesGuard,
   };
 
   const plan: ProjectPlan = {

@@ -60,6 +60,18 @@ export function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
       ],
     },
     {
+      name: i.rulesGuard.stateModel,
+      description:
+        'The stitching rules (vars.c360_identity_rules fingerprints) each incremental identity model was last built with, one row per model (kept across --full-refresh). ' +
+        'Written by the models\' post-hooks; their pre-hooks stop an incremental run after a change that can split clusters.',
+      columns: [
+        { name: 'model_name', description: 'The identity model.', tests: ['unique', 'not_null'] },
+        { name: 'id_types', description: 'Fingerprint of the id type rules (normalisation, junk, exclusions, limits, guards).' },
+        { name: 'inputs', description: 'JSON object: fingerprint of each input\'s ids, where and relation.' },
+        { name: 'recorded_at', description: 'Start of the dbt run that built the model.' },
+      ],
+    },
+    {
       name: i.issuedIdsModel,
       description: 'Every canonical id ever issued, with the identifier it is named after (kept across --full-refresh).',
       columns: [

@@ -1,6 +1,8 @@
 // Fingerprints of the rules that decide which identifiers may stitch. Incremental identity runs
-// only ever merge clusters, so a change to these rules needs `dbt build --full-refresh`; the CLI
-// compares the fingerprints written into dbt_project.yml to tell the user.
+// only ever merge clusters, so a change to these rules needs `dbt build --full-refresh`. The CLI
+// compares the fingerprints written into dbt_project.yml to tell the user; the generated project
+// compares them with those its identity tables were built with and refuses an incremental run
+// (macros/identity/identity_rules_changes.sql is rulesThatCanSplit in Jinja: keep them in step).
 
 import { createHash } from 'node:crypto';
 import type { Spec } from '../spec/types.js';
@@ -25,6 +27,7 @@ export function identityRules(spec: Spec): IdentityRules {
 /**
  * What changed between the rules a project was generated with and the new ones, in ways that can
  * split clusters: id type rules, or an input that was removed or changed. New inputs only add links.
+ * c360.identity_rules_changes gives the same list, in the same words, inside dbt.
  */
 export function rulesThatCanSplit(before: IdentityRules, after: IdentityRules): string[] {
   const changes: string[] = [];

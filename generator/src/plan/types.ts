@@ -148,6 +148,7 @@ export interface ProjectPlan {
     /** Every id column of every input, for the identifier dictionary. */
     occurrences: StagingIdOccurrence[];
     pairs: EdgePairPlan[];
+    rulesGuard: RulesGuardPlan;
   };
   features: FeatureModelPlan[];
   mart: {
@@ -211,4 +212,18 @@ export interface StagingIdOccurrence {
   idRowsModel: string;
   idType: string;
   cleanColumn: string;
+}
+
+/**
+ * The stitching-rule guard (docs/decisions/0006): every incremental identity model records the
+ * rules it was built with in the state model (post-hook) and refuses an incremental run after a
+ * change that can split clusters (pre-hook).
+ */
+export interface RulesGuardPlan {
+  /** int_<entity>__identity_rules: one row per guarded model, kept across --full-refresh. */
+  stateModel: string;
+  /** The incremental identity models, in build order: int_<input>__ids…, identifiers, edges, components. */
+  models: { model: string; /** The guarded models it reads, directly or through other models. */ upstream: string[] }[];
+  /** dbt selectors that rebuild every guarded model and everything downstream of them. */
+  rebuild: string[];
 }

@@ -45,6 +45,9 @@ describe('vendored macros (docs/decisions/0001)', () => {
       ["c360.clean_id('x', normalize='upper')", "c360.clean_id: normalize must be one of email, phone, trim, none; got 'upper'"],
       ["c360.clean_id('x', exclude_values='a')", 'c360.clean_id: exclude_values must be a list of strings'],
       ["c360.normalize_phone('x', default_country='+1')", "c360.normalize_phone: default_country must be digits only (e.g. '1' or '44'), got '+1'"],
+      ["c360.identity_rules_changes('x', {'id_types': 'a', 'inputs': {}})", 'c360.identity_rules_changes: recorded must be a mapping {id_types:'],
+      ["c360.check_identity_rules('int_customer__identity_rules')", 'c360.check_identity_rules: state must be a relation'],
+      ["c360.record_identity_rules(api.Relation.create(identifier='s'), rules={'id_types': 1})", 'c360.record_identity_rules: rules must be a mapping {id_types:'],
     ];
     for (const [call, message] of badCalls) {
       const bad = await runDbt(projectDir, ['compile', '--inline', `select {{ ${call} }} as v`]);
