@@ -31,6 +31,6 @@
         ~ c360.sql_string(model.name) ~ ", "
         ~ c360.sql_string(rules['id_types']) ~ ", "
         ~ c360.sql_string(tojson(rules['inputs'], sort_keys=true)) ~ ", "
-        ~ "cast('" ~ run_started_at ~ "' as " ~ dbt.type_timestamp() ~ "))") %}
+        ~ c360.run_timestamp() ~ ")") %}
     {{ return('') }}
 {%- endmacro %}

@@ -342,7 +342,9 @@
     own label. With `edges_updated_at`, only edges written after the previous result are read. -#}
 {% macro _cc_lifted_edges_sql(model_sql, previous, edges_updated_at=none) -%}
     {%- set where = none -%}
+    {%- set labels = previous -%}
     {%- if edges_updated_at is not none -%}
+        {%- set labels = 'previous_labels' -%}
         {%- set watermark = "(select max(updated_at) from " ~ previous ~ ")" -%}
         {%- set where = "(" ~ watermark ~ " is null or model_sql." ~ adapter.quote(edges_updated_at) ~ " > " ~ watermark ~ ")" -%}
     {%- endif -%}
@@ -367,9 +369,9 @@
             coalesce(previous_a.component_id, model_edges.node_a) as label_a,
             coalesce(previous_b.component_id, model_edges.node_b) as label_b
         from model_edges
-        left join {{ 'previous_labels' if edges_updated_at is not none else previous }} as previous_a
+        left join {{ labels }} as previous_a
             on previous_a.node_id = model_edges.node_a
-        left join {{ 'previous_labels' if edges_updated_at is not none else previous }} as previous_b
+        left join {{ labels }} as previous_b
             on previous_b.node_id = model_edges.node_b
     )
     select distinct

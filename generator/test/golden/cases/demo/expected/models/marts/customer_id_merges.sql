@@ -38,7 +38,7 @@ select
     survivor.customer_id as into_customer_id,
     gone.id_type as absorbed_named_after_type,
     gone.id_value as absorbed_named_after_value,
-    cast('{{ run_started_at }}' as {{ dbt.type_timestamp() }}) as merged_at
+    {{ c360.run_timestamp() }} as merged_at
 from gone
 left join id_graph as survivor
     on survivor.id_type = gone.id_type
