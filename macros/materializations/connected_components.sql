@@ -10,11 +10,14 @@
 
   Algorithm: randomized contraction (Bögeholz, Brand, Todor 2020), O(log n) rounds, one
   `create table as` per round. Round i:
-    m_i(v)  = the node u of N[v] (v and its neighbours) with the smallest (c360.round_hash(u, i), u)
+    m_i(v)  = the node u of N[v] (v and its neighbours) with the smallest (c360.round_hash(u, i), u);
+              in round 0 simply the smallest node of N[v] (cheaper on the full graph; see below)
     e_{i+1} = distinct (least(m_i(a), m_i(b)), greatest(...)) over e_i, self-loops dropped
   until no edges remain (a converged cluster's edges become self-loops, so it leaves the working
   set). The labels are then composed backwards, f_i(v) = coalesce(f_{i+1}(m_i(v)), m_i(v)), and
-  component_id = min(node_id) per final label. No recursive CTEs, no label propagation.
+  component_id = min(node_id) per final label (taken over the round-1 nodes: as m_0(v) <= v, the
+  smallest node of a component is a round-0 representative). No recursive CTEs, no label
+  propagation.
 
   Incremental (the default once the table exists; `--full-refresh` rebuilds): only the edges that
   join two different components of the previous result, or touch a node it has not seen, matter.
@@ -126,23 +129,46 @@
         {%- endif -%}
     {%- endfor -%}
 
-    {#- compose the round maps backwards: f_{k-1} = m_{k-1}; f_i(v) = coalesce(f_{i+1}(m_i(v)), m_i(v)) -#}
+    {#- compose the round maps backwards down to round 1: f_{k-1} = m_{k-1};
+        f_i(v) = coalesce(f_{i+1}(m_i(v)), m_i(v)). Round 0 picked the smallest node of N[v], so
+        m_0(v) <= v and the smallest node of a component is a round-0 representative: the
+        component_id is the smallest round-1 node per final label (a window over the round-1
+        nodes, not over every node), or m_0(v) itself when v's component converged in round 0. -#}
     {%- if ns.maps > 0 -%}
-        {%- set ns.labels = c360._cc_relation('cc_m' ~ (ns.maps - 1)) -%}
-        {%- for i in range(ns.maps - 2, -1, -1) -%}
-            {%- set f_out = c360._cc_relation('cc_f' ~ i) -%}
-            {% call statement('c360_cc_f' ~ i) -%}
-                {{ get_create_table_as_sql(False, f_out, c360._cc_compose_sql(c360._cc_relation('cc_m' ~ i), ns.labels)) }}
-            {%- endcall %}
-            {%- set ns.labels = f_out -%}
-        {%- endfor -%}
-        {%- set final_sql -%}
-            select
-                cast(node_id as {{ dbt.type_bigint() }}) as node_id,
-                cast(min(node_id) over (partition by rep) as {{ dbt.type_bigint() }}) as component_id,
-                {{ updated_at_sql }} as updated_at
-            from {{ ns.labels }}
-        {%- endset -%}
+        {%- set m0 = c360._cc_relation('cc_m0') -%}
+        {%- if ns.maps == 1 -%}
+            {%- set final_sql -%}
+                select
+                    cast(node_id as {{ dbt.type_bigint() }}) as node_id,
+                    cast(rep as {{ dbt.type_bigint() }}) as component_id,
+                    {{ updated_at_sql }} as updated_at
+                from {{ m0 }}
+            {%- endset -%}
+        {%- else -%}
+            {%- set ns.labels = c360._cc_relation('cc_m' ~ (ns.maps - 1)) -%}
+            {%- for i in range(ns.maps - 2, 0, -1) -%}
+                {%- set f_out = c360._cc_relation('cc_f' ~ i) -%}
+                {% call statement('c360_cc_f' ~ i) -%}
+                    {{ get_create_table_as_sql(False, f_out, c360._cc_compose_sql(c360._cc_relation('cc_m' ~ i), ns.labels)) }}
+                {%- endcall %}
+                {%- set ns.labels = f_out -%}
+            {%- endfor -%}
+            {%- set final_sql -%}
+                with later as (
+                    select
+                        node_id,
+                        min(node_id) over (partition by rep) as component_id
+                    from {{ ns.labels }}
+                )
+                select
+                    cast(round_map.node_id as {{ dbt.type_bigint() }}) as node_id,
+                    cast(coalesce(later.component_id, round_map.rep) as {{ dbt.type_bigint() }}) as component_id,
+                    {{ updated_at_sql }} as updated_at
+                from {{ m0 }} as round_map
+                left join later
+                    on later.node_id = round_map.rep
+            {%- endset -%}
+        {%- endif -%}
     {%- else -%}
         {%- set final_sql -%}
             select
@@ -270,8 +296,23 @@
         and node_a <> node_b
 {%- endmacro %}
 
-{#- private: round i's representative of every node: argmin over N[v] of (round_hash(u, i), u) -#}
+{#- private: round i's representative of every node: argmin over N[v] of (round_hash(u, i), u);
+    round 0 takes the smallest node of N[v] instead (a plain group by, no hash, join or window:
+    several times cheaper on the full input graph, and node ids numbered in first-seen order put
+    a cluster's identifiers close together, so it contracts as well as a random order; an
+    adversarial order costs at most this one round, the later rounds are random) -#}
 {% macro _cc_representatives_sql(edges, round_number) -%}
+    {%- if round_number == 0 %}
+    select
+        v as node_id,
+        case when min(u) < v then min(u) else v end as rep
+    from (
+        select node_a as v, node_b as u from {{ edges }}
+        union all
+        select node_b as v, node_a as u from {{ edges }}
+    ) as neighbours
+    group by v
+    {%- else %}
     with nodes as (
         select node_a as node_id from {{ edges }}
         union
@@ -303,6 +344,7 @@
     select v as node_id, u as rep
     from ranked
     where rank_in_neighbourhood = 1
+    {%- endif %}
 {%- endmacro %}
 
 {#- private: contraction step 1, map node_a through the round's map -#}

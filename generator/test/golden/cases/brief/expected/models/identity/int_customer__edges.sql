@@ -22,51 +22,53 @@ with identifiers as (
 
 ),
 
-pairs as (
-
-    -- app_purchases: phone (phone) with email (email)
-    select
-        'phone' as type_a,
-        c360_phone__phone as value_a,
-        'email' as type_b,
-        c360_email__email as value_b,
-        occurred_at
-    from {{ ref('int_app_purchases__ids') }}
-    where c360_phone__phone is not null
-        and c360_email__email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- payments: payments_id (payments_id) with phone (phone)
-    select
-        'payments_id' as type_a,
-        c360_payments_id__payments_id as value_a,
-        'phone' as type_b,
-        c360_phone__phone as value_b,
-        occurred_at
-    from {{ ref('int_payments__ids') }}
-    where c360_payments_id__payments_id is not null
-        and c360_phone__phone is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-),
-
 distinct_pairs as (
 
     select
-        type_a,
+        'phone' as type_a,
         value_a,
-        type_b,
+        'email' as type_b,
         value_b,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at
-    from pairs
-    group by type_a, value_a, type_b, value_b
+    from (
+        -- app_purchases: phone (phone) with email (email)
+        select
+            c360_phone__phone as value_a,
+            c360_email__email as value_b,
+            occurred_at
+        from {{ ref('int_app_purchases__ids') }}
+        where c360_phone__phone is not null
+            and c360_email__email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as phone_email_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'payments_id' as type_a,
+        value_a,
+        'phone' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- payments: payments_id (payments_id) with phone (phone)
+        select
+            c360_payments_id__payments_id as value_a,
+            c360_phone__phone as value_b,
+            occurred_at
+        from {{ ref('int_payments__ids') }}
+        where c360_payments_id__payments_id is not null
+            and c360_phone__phone is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as payments_id_phone_pairs
+    group by value_a, value_b
 
 ),
 

@@ -12,12 +12,14 @@
 -- The normalised identifiers of web_orders: identity reads only this narrow table, so every row
 -- is normalised once. Incremental runs append rows newer than the newest one here (minus the
 -- optional lookback var c360_lookback_hours; re-read rows only repeat known links).
+-- Rows are kept when a raw id column is set (a filter on the normalised columns would make the
+-- planner normalise every value twice); readers skip the null normalised values.
 select
     occurred_at,
     c360_email__email
 from {{ ref('stg_web_orders') }}
 where (
-    c360_email__email is not null
+    email is not null
 )
 {% if is_incremental() %}
     and occurred_at > (select {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), 'max(occurred_at)') }} from {{ this }})

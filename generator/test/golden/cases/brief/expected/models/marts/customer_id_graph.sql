@@ -141,8 +141,7 @@ oldest as (
         row_number() over (
             partition by component_id
             order by
-                case when first_seen_at is null then 1 else 0 end,
-                first_seen_at,
+                first_seen_at nulls last,
                 id_type,
                 id_value
         ) as age_rank

@@ -22,179 +22,233 @@ with identifiers as (
 
 ),
 
-pairs as (
-
-    -- web_events: anonymous_id (anonymous_id) with user_id (user_id)
-    select
-        'anonymous_id' as type_a,
-        c360_anonymous_id__anonymous_id as value_a,
-        'user_id' as type_b,
-        c360_user_id__user_id as value_b,
-        occurred_at
-    from {{ ref('int_web_events__ids') }}
-    where c360_anonymous_id__anonymous_id is not null
-        and c360_user_id__user_id is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- web_events: anonymous_id (anonymous_id) with context_traits_email (email)
-    select
-        'anonymous_id' as type_a,
-        c360_anonymous_id__anonymous_id as value_a,
-        'email' as type_b,
-        c360_email__context_traits_email as value_b,
-        occurred_at
-    from {{ ref('int_web_events__ids') }}
-    where c360_anonymous_id__anonymous_id is not null
-        and c360_email__context_traits_email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- web_events: user_id (user_id) with context_traits_email (email)
-    select
-        'user_id' as type_a,
-        c360_user_id__user_id as value_a,
-        'email' as type_b,
-        c360_email__context_traits_email as value_b,
-        occurred_at
-    from {{ ref('int_web_events__ids') }}
-    where c360_user_id__user_id is not null
-        and c360_email__context_traits_email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- app_events: device_id (device_id) with user_id (user_id)
-    select
-        'device_id' as type_a,
-        c360_device_id__device_id as value_a,
-        'user_id' as type_b,
-        c360_user_id__user_id as value_b,
-        occurred_at
-    from {{ ref('int_app_events__ids') }}
-    where c360_device_id__device_id is not null
-        and c360_user_id__user_id is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- app_events: device_id (device_id) with phone (phone)
-    select
-        'device_id' as type_a,
-        c360_device_id__device_id as value_a,
-        'phone' as type_b,
-        c360_phone__phone as value_b,
-        occurred_at
-    from {{ ref('int_app_events__ids') }}
-    where c360_device_id__device_id is not null
-        and c360_phone__phone is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- app_events: device_id (device_id) with email (email)
-    select
-        'device_id' as type_a,
-        c360_device_id__device_id as value_a,
-        'email' as type_b,
-        c360_email__email as value_b,
-        occurred_at
-    from {{ ref('int_app_events__ids') }}
-    where c360_device_id__device_id is not null
-        and c360_email__email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- app_events: user_id (user_id) with phone (phone)
-    select
-        'user_id' as type_a,
-        c360_user_id__user_id as value_a,
-        'phone' as type_b,
-        c360_phone__phone as value_b,
-        occurred_at
-    from {{ ref('int_app_events__ids') }}
-    where c360_user_id__user_id is not null
-        and c360_phone__phone is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- app_events: user_id (user_id) with email (email)
-    select
-        'user_id' as type_a,
-        c360_user_id__user_id as value_a,
-        'email' as type_b,
-        c360_email__email as value_b,
-        occurred_at
-    from {{ ref('int_app_events__ids') }}
-    where c360_user_id__user_id is not null
-        and c360_email__email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- app_events: phone (phone) with email (email)
-    select
-        'phone' as type_a,
-        c360_phone__phone as value_a,
-        'email' as type_b,
-        c360_email__email as value_b,
-        occurred_at
-    from {{ ref('int_app_events__ids') }}
-    where c360_phone__phone is not null
-        and c360_email__email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- payments: payments_id (payments_id) with phone (phone)
-    select
-        'payments_id' as type_a,
-        c360_payments_id__payments_id as value_a,
-        'phone' as type_b,
-        c360_phone__phone as value_b,
-        occurred_at
-    from {{ ref('int_payments__ids') }}
-    where c360_payments_id__payments_id is not null
-        and c360_phone__phone is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-),
-
 distinct_pairs as (
 
     select
-        type_a,
+        'anonymous_id' as type_a,
         value_a,
-        type_b,
+        'user_id' as type_b,
         value_b,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at
-    from pairs
-    group by type_a, value_a, type_b, value_b
+    from (
+        -- web_events: anonymous_id (anonymous_id) with user_id (user_id)
+        select
+            c360_anonymous_id__anonymous_id as value_a,
+            c360_user_id__user_id as value_b,
+            occurred_at
+        from {{ ref('int_web_events__ids') }}
+        where c360_anonymous_id__anonymous_id is not null
+            and c360_user_id__user_id is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as anonymous_id_user_id_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'anonymous_id' as type_a,
+        value_a,
+        'email' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- web_events: anonymous_id (anonymous_id) with context_traits_email (email)
+        select
+            c360_anonymous_id__anonymous_id as value_a,
+            c360_email__context_traits_email as value_b,
+            occurred_at
+        from {{ ref('int_web_events__ids') }}
+        where c360_anonymous_id__anonymous_id is not null
+            and c360_email__context_traits_email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as anonymous_id_email_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'user_id' as type_a,
+        value_a,
+        'email' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- web_events: user_id (user_id) with context_traits_email (email)
+        select
+            c360_user_id__user_id as value_a,
+            c360_email__context_traits_email as value_b,
+            occurred_at
+        from {{ ref('int_web_events__ids') }}
+        where c360_user_id__user_id is not null
+            and c360_email__context_traits_email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+        union all
+        -- app_events: user_id (user_id) with email (email)
+        select
+            c360_user_id__user_id as value_a,
+            c360_email__email as value_b,
+            occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_user_id__user_id is not null
+            and c360_email__email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as user_id_email_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'device_id' as type_a,
+        value_a,
+        'user_id' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- app_events: device_id (device_id) with user_id (user_id)
+        select
+            c360_device_id__device_id as value_a,
+            c360_user_id__user_id as value_b,
+            occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_device_id__device_id is not null
+            and c360_user_id__user_id is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as device_id_user_id_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'device_id' as type_a,
+        value_a,
+        'phone' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- app_events: device_id (device_id) with phone (phone)
+        select
+            c360_device_id__device_id as value_a,
+            c360_phone__phone as value_b,
+            occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_device_id__device_id is not null
+            and c360_phone__phone is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as device_id_phone_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'device_id' as type_a,
+        value_a,
+        'email' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- app_events: device_id (device_id) with email (email)
+        select
+            c360_device_id__device_id as value_a,
+            c360_email__email as value_b,
+            occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_device_id__device_id is not null
+            and c360_email__email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as device_id_email_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'user_id' as type_a,
+        value_a,
+        'phone' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- app_events: user_id (user_id) with phone (phone)
+        select
+            c360_user_id__user_id as value_a,
+            c360_phone__phone as value_b,
+            occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_user_id__user_id is not null
+            and c360_phone__phone is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as user_id_phone_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'phone' as type_a,
+        value_a,
+        'email' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- app_events: phone (phone) with email (email)
+        select
+            c360_phone__phone as value_a,
+            c360_email__email as value_b,
+            occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_phone__phone is not null
+            and c360_email__email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as phone_email_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'payments_id' as type_a,
+        value_a,
+        'phone' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- payments: payments_id (payments_id) with phone (phone)
+        select
+            c360_payments_id__payments_id as value_a,
+            c360_phone__phone as value_b,
+            occurred_at
+        from {{ ref('int_payments__ids') }}
+        where c360_payments_id__payments_id is not null
+            and c360_phone__phone is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as payments_id_phone_pairs
+    group by value_a, value_b
 
 ),
 

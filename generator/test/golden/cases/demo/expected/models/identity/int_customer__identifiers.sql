@@ -17,149 +17,142 @@
 {% set watermark %}(select {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), 'max(last_seen_at)') }} from {{ this }}){% endset %}
 {% endif %}
 
-with occurrences as (
+with seen as (
 
     select
         'anonymous_id' as id_type,
-        c360_anonymous_id__anonymous_id as id_value,
-        occurred_at
-    from {{ ref('int_web_events__ids') }}
-    where c360_anonymous_id__anonymous_id is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
+        id_value,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        select c360_anonymous_id__anonymous_id as id_value, occurred_at
+        from {{ ref('int_web_events__ids') }}
+        where c360_anonymous_id__anonymous_id is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as anonymous_id_occurrences
+    group by id_value
 
     union all
 
     select
         'user_id' as id_type,
-        c360_user_id__user_id as id_value,
-        occurred_at
-    from {{ ref('int_web_events__ids') }}
-    where c360_user_id__user_id is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
+        id_value,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        select c360_user_id__user_id as id_value, occurred_at
+        from {{ ref('int_web_events__ids') }}
+        where c360_user_id__user_id is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+        union all
+        select c360_user_id__user_id as id_value, occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_user_id__user_id is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as user_id_occurrences
+    group by id_value
 
     union all
 
     select
         'email' as id_type,
-        c360_email__context_traits_email as id_value,
-        occurred_at
-    from {{ ref('int_web_events__ids') }}
-    where c360_email__context_traits_email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
+        id_value,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        select c360_email__context_traits_email as id_value, occurred_at
+        from {{ ref('int_web_events__ids') }}
+        where c360_email__context_traits_email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+        union all
+        select c360_email__email as id_value, occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_email__email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+        union all
+        select c360_email__email as id_value, occurred_at
+        from {{ ref('int_orders__ids') }}
+        where c360_email__email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+        union all
+        select c360_email__email as id_value, occurred_at
+        from {{ ref('int_support_tickets__ids') }}
+        where c360_email__email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as email_occurrences
+    group by id_value
 
     union all
 
     select
         'device_id' as id_type,
-        c360_device_id__device_id as id_value,
-        occurred_at
-    from {{ ref('int_app_events__ids') }}
-    where c360_device_id__device_id is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    select
-        'user_id' as id_type,
-        c360_user_id__user_id as id_value,
-        occurred_at
-    from {{ ref('int_app_events__ids') }}
-    where c360_user_id__user_id is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
+        id_value,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        select c360_device_id__device_id as id_value, occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_device_id__device_id is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as device_id_occurrences
+    group by id_value
 
     union all
 
     select
         'phone' as id_type,
-        c360_phone__phone as id_value,
-        occurred_at
-    from {{ ref('int_app_events__ids') }}
-    where c360_phone__phone is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    select
-        'email' as id_type,
-        c360_email__email as id_value,
-        occurred_at
-    from {{ ref('int_app_events__ids') }}
-    where c360_email__email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    select
-        'email' as id_type,
-        c360_email__email as id_value,
-        occurred_at
-    from {{ ref('int_orders__ids') }}
-    where c360_email__email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
+        id_value,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        select c360_phone__phone as id_value, occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_phone__phone is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+        union all
+        select c360_phone__phone as id_value, occurred_at
+        from {{ ref('int_payments__ids') }}
+        where c360_phone__phone is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as phone_occurrences
+    group by id_value
 
     union all
 
     select
         'payments_id' as id_type,
-        c360_payments_id__payments_id as id_value,
-        occurred_at
-    from {{ ref('int_payments__ids') }}
-    where c360_payments_id__payments_id is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    select
-        'phone' as id_type,
-        c360_phone__phone as id_value,
-        occurred_at
-    from {{ ref('int_payments__ids') }}
-    where c360_phone__phone is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    select
-        'email' as id_type,
-        c360_email__email as id_value,
-        occurred_at
-    from {{ ref('int_support_tickets__ids') }}
-    where c360_email__email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-),
-
-seen as (
-
-    select
-        id_type,
         id_value,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at
-    from occurrences
-    group by id_type, id_value
+    from (
+        select c360_payments_id__payments_id as id_value, occurred_at
+        from {{ ref('int_payments__ids') }}
+        where c360_payments_id__payments_id is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as payments_id_occurrences
+    group by id_value
 
 ),
 
@@ -188,8 +181,7 @@ numbered as (
     select
         cast((select coalesce(max(node_id), 0) from known) + row_number() over (
             order by
-                case when first_seen_at is null then 1 else 0 end,
-                first_seen_at,
+                first_seen_at nulls last,
                 id_type,
                 id_value
         ) as {{ dbt.type_bigint() }}) as node_id,
@@ -242,8 +234,7 @@ final as (
     select
         cast(row_number() over (
             order by
-                case when first_seen_at is null then 1 else 0 end,
-                first_seen_at,
+                first_seen_at nulls last,
                 id_type,
                 id_value
         ) as {{ dbt.type_bigint() }}) as node_id,

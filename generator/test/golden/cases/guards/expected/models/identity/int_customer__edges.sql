@@ -22,99 +22,125 @@ with identifiers as (
 
 ),
 
-pairs as (
-
-    -- orders: user_id (user_id) with email (email)
-    select
-        'user_id' as type_a,
-        c360_user_id__user_id as value_a,
-        'email' as type_b,
-        c360_email__email as value_b,
-        occurred_at
-    from {{ ref('int_orders__ids') }}
-    where c360_user_id__user_id is not null
-        and c360_email__email is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- orders: user_id (user_id) with phone (phone)
-    select
-        'user_id' as type_a,
-        c360_user_id__user_id as value_a,
-        'phone' as type_b,
-        c360_phone__phone as value_b,
-        occurred_at
-    from {{ ref('int_orders__ids') }}
-    where c360_user_id__user_id is not null
-        and c360_phone__phone is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- orders: email (email) with phone (phone)
-    select
-        'email' as type_a,
-        c360_email__email as value_a,
-        'phone' as type_b,
-        c360_phone__phone as value_b,
-        occurred_at
-    from {{ ref('int_orders__ids') }}
-    where c360_email__email is not null
-        and c360_phone__phone is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- sessions: device_id (device_id) with user_id (user_id)
-    select
-        'device_id' as type_a,
-        c360_device_id__device_id as value_a,
-        'user_id' as type_b,
-        c360_user_id__user_id as value_b,
-        occurred_at
-    from {{ ref('int_sessions__ids') }}
-    where c360_device_id__device_id is not null
-        and c360_user_id__user_id is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-    union all
-
-    -- account_merges: old_user_id (user_id) with new_user_id (user_id)
-    select
-        'user_id' as type_a,
-        c360_user_id__old_user_id as value_a,
-        'user_id' as type_b,
-        c360_user_id__new_user_id as value_b,
-        occurred_at
-    from {{ ref('int_account_merges__ids') }}
-    where c360_user_id__old_user_id is not null
-        and c360_user_id__new_user_id is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-),
-
 distinct_pairs as (
 
     select
-        type_a,
+        'user_id' as type_a,
         value_a,
-        type_b,
+        'email' as type_b,
         value_b,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at
-    from pairs
-    group by type_a, value_a, type_b, value_b
+    from (
+        -- orders: user_id (user_id) with email (email)
+        select
+            c360_user_id__user_id as value_a,
+            c360_email__email as value_b,
+            occurred_at
+        from {{ ref('int_orders__ids') }}
+        where c360_user_id__user_id is not null
+            and c360_email__email is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as user_id_email_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'user_id' as type_a,
+        value_a,
+        'phone' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- orders: user_id (user_id) with phone (phone)
+        select
+            c360_user_id__user_id as value_a,
+            c360_phone__phone as value_b,
+            occurred_at
+        from {{ ref('int_orders__ids') }}
+        where c360_user_id__user_id is not null
+            and c360_phone__phone is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as user_id_phone_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'email' as type_a,
+        value_a,
+        'phone' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- orders: email (email) with phone (phone)
+        select
+            c360_email__email as value_a,
+            c360_phone__phone as value_b,
+            occurred_at
+        from {{ ref('int_orders__ids') }}
+        where c360_email__email is not null
+            and c360_phone__phone is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as email_phone_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'device_id' as type_a,
+        value_a,
+        'user_id' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- sessions: device_id (device_id) with user_id (user_id)
+        select
+            c360_device_id__device_id as value_a,
+            c360_user_id__user_id as value_b,
+            occurred_at
+        from {{ ref('int_sessions__ids') }}
+        where c360_device_id__device_id is not null
+            and c360_user_id__user_id is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as device_id_user_id_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'user_id' as type_a,
+        value_a,
+        'user_id' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- account_merges: old_user_id (user_id) with new_user_id (user_id)
+        select
+            c360_user_id__old_user_id as value_a,
+            c360_user_id__new_user_id as value_b,
+            occurred_at
+        from {{ ref('int_account_merges__ids') }}
+        where c360_user_id__old_user_id is not null
+            and c360_user_id__new_user_id is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as user_id_user_id_pairs
+    group by value_a, value_b
 
 ),
 

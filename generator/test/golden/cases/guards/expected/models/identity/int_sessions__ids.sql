@@ -12,14 +12,16 @@
 -- The normalised identifiers of sessions: identity reads only this narrow table, so every row
 -- is normalised once. Incremental runs append rows newer than the newest one here (minus the
 -- optional lookback var c360_lookback_hours; re-read rows only repeat known links).
+-- Rows are kept when a raw id column is set (a filter on the normalised columns would make the
+-- planner normalise every value twice); readers skip the null normalised values.
 select
     occurred_at,
     c360_device_id__device_id,
     c360_user_id__user_id
 from {{ ref('stg_sessions') }}
 where (
-    c360_device_id__device_id is not null
-    or c360_user_id__user_id is not null
+    device_id is not null
+    or user_id is not null
 )
 {% if is_incremental() %}
     and occurred_at > (select {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), 'max(occurred_at)') }} from {{ this }})

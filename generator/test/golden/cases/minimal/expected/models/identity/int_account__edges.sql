@@ -22,7 +22,7 @@ with identifiers as (
 
 ),
 
-pairs as (
+distinct_pairs as (
 
     -- no input carries two identifier columns, so nothing links identifiers
     select
@@ -30,22 +30,9 @@ pairs as (
         cast(null as {{ dbt.type_string() }}) as value_a,
         cast(null as {{ dbt.type_string() }}) as type_b,
         cast(null as {{ dbt.type_string() }}) as value_b,
-        cast(null as {{ dbt.type_timestamp() }}) as occurred_at
+        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
+        cast(null as {{ dbt.type_timestamp() }}) as last_seen_at
     where 1 = 0
-
-),
-
-distinct_pairs as (
-
-    select
-        type_a,
-        value_a,
-        type_b,
-        value_b,
-        min(occurred_at) as first_seen_at,
-        max(occurred_at) as last_seen_at
-    from pairs
-    group by type_a, value_a, type_b, value_b
 
 ),
 

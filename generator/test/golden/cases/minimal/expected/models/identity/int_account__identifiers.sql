@@ -17,29 +17,22 @@
 {% set watermark %}(select {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), 'max(last_seen_at)') }} from {{ this }}){% endset %}
 {% endif %}
 
-with occurrences as (
+with seen as (
 
     select
         'user_id' as id_type,
-        c360_user_id__user_id as id_value,
-        occurred_at
-    from {{ ref('int_signups__ids') }}
-    where c360_user_id__user_id is not null
-    {% if is_incremental() %}
-        and occurred_at > {{ watermark }}
-    {% endif %}
-
-),
-
-seen as (
-
-    select
-        id_type,
         id_value,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at
-    from occurrences
-    group by id_type, id_value
+    from (
+        select c360_user_id__user_id as id_value, occurred_at
+        from {{ ref('int_signups__ids') }}
+        where c360_user_id__user_id is not null
+        {% if is_incremental() %}
+            and occurred_at > {{ watermark }}
+        {% endif %}
+    ) as user_id_occurrences
+    group by id_value
 
 ),
 
@@ -68,8 +61,7 @@ numbered as (
     select
         cast((select coalesce(max(node_id), 0) from known) + row_number() over (
             order by
-                case when first_seen_at is null then 1 else 0 end,
-                first_seen_at,
+                first_seen_at nulls last,
                 id_type,
                 id_value
         ) as {{ dbt.type_bigint() }}) as node_id,
@@ -122,8 +114,7 @@ final as (
     select
         cast(row_number() over (
             order by
-                case when first_seen_at is null then 1 else 0 end,
-                first_seen_at,
+                first_seen_at nulls last,
                 id_type,
                 id_value
         ) as {{ dbt.type_bigint() }}) as node_id,
