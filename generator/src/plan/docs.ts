@@ -32,8 +32,9 @@ export function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
       name: s.idRowsModel,
       description: `The normalised identifiers of input \`${s.input}\`, one row per input row that has any (incremental: new rows are appended). Identity reads this narrow table, so each row is normalised once.`,
       columns: [
-        { name: 'occurred_at', description: 'The row\'s timestamp (the incremental watermark).' },
+        { name: 'occurred_at', description: 'The row\'s timestamp (this table\'s incremental watermark against its input).' },
         ...s.ids.map((c) => ({ name: c.cleanColumn, description: `Normalised ${c.idType} from \`${c.column}\`.` })),
+        { name: 'loaded_at', description: 'The run that appended the row: the dictionary and the edges read the rows loaded after their own last write.' },
       ],
     })),
     {
@@ -44,7 +45,7 @@ export function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
         { name: 'id_type', description: 'Identifier type from the spec.', tests: ['not_null'] },
         { name: 'id_value', description: 'Normalised identifier value.', tests: ['not_null'] },
         { name: 'first_seen_at', description: 'Earliest occurred_at of any row carrying the identifier.' },
-        { name: 'last_seen_at', description: 'Latest occurred_at of any row carrying the identifier (the incremental watermark).' },
+        { name: 'last_seen_at', description: 'Latest occurred_at of any row carrying the identifier.' },
         { name: 'updated_at', description: 'Start of the dbt run that last wrote the row (new, or first/last seen moved).' },
       ],
     },
@@ -55,7 +56,7 @@ export function planDocs(spec: Spec, plan: ProjectPlan): ProjectPlan['docs'] {
         { name: 'node_a', description: 'Smaller node key.', tests: ['not_null'] },
         { name: 'node_b', description: 'Larger node key.', tests: ['not_null'] },
         { name: 'first_seen_at', description: 'Earliest occurred_at of a row that links the pair.' },
-        { name: 'last_seen_at', description: 'Latest occurred_at of a row that links the pair (the incremental watermark).' },
+        { name: 'last_seen_at', description: 'Latest occurred_at of a row that links the pair.' },
         { name: 'updated_at', description: 'Start of the dbt run that last wrote the link; connected components read only newer links.' },
       ],
     },

@@ -10,11 +10,12 @@
     post_hook="{{ c360.record_identity_rules(ref('int_customer__identity_rules')) }}"
 ) }}
 
-{#- Incremental runs read only rows newer than what the dictionary has seen (minus the optional
-    lookback var c360_lookback_hours for late rows): new identifiers are appended after the
-    largest node_id in first-seen order, known ones only widen first/last seen. -#}
+{#- Incremental runs read only the id rows loaded after the dictionary's last write (load time, not
+    event time: a new input's history and late rows count too; rows read again change nothing):
+    new identifiers are appended after the largest node_id in first-seen order, known ones only
+    widen first/last seen. -#}
 {% if is_incremental() %}
-{% set watermark %}(select {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), 'max(last_seen_at)') }} from {{ this }}){% endset %}
+{% set watermark %}(select max(updated_at) from {{ this }}){% endset %}
 {% endif %}
 
 with seen as (
@@ -29,14 +30,14 @@ with seen as (
         from {{ ref('int_web_orders__ids') }}
         where c360_email__email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
         union all
         select c360_email__email as id_value, occurred_at
         from {{ ref('int_app_purchases__ids') }}
         where c360_email__email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as email_occurrences
     group by id_value
@@ -53,14 +54,14 @@ with seen as (
         from {{ ref('int_app_purchases__ids') }}
         where c360_phone__phone is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
         union all
         select c360_phone__phone as id_value, occurred_at
         from {{ ref('int_payments__ids') }}
         where c360_phone__phone is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as phone_occurrences
     group by id_value
@@ -77,7 +78,7 @@ with seen as (
         from {{ ref('int_payments__ids') }}
         where c360_payments_id__payments_id is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as payments_id_occurrences
     group by id_value
@@ -88,7 +89,11 @@ with seen as (
 
 known as (
 
-    select * from {{ this }}
+    -- only the known rows of the values seen now (a semi join: the few new values are hashed, not
+    -- the dictionary)
+    select *
+    from {{ this }}
+    where id_value in (select id_value from seen)
 
 ),
 
@@ -107,7 +112,7 @@ numbered as (
 
     -- appended after the largest node_id, in first-seen order; ties by type, then value
     select
-        cast((select coalesce(max(node_id), 0) from known) + row_number() over (
+        cast((select coalesce(max(node_id), 0) from {{ this }}) + row_number() over (
             order by
                 first_seen_at nulls last,
                 id_type,

@@ -10,19 +10,14 @@
     post_hook="{{ c360.record_identity_rules(ref('int_customer__identity_rules')) }}"
 ) }}
 
-{#- Incremental runs read only rows newer than the newest link already recorded (minus the
-    optional lookback var c360_lookback_hours); links seen again only widen first/last seen. -#}
+{#- Incremental runs read only the id rows loaded after the last write here (load time, not event
+    time: a new input's history and late rows count too); links seen again only widen first/last
+    seen. -#}
 {% if is_incremental() %}
-{% set watermark %}(select {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), 'max(last_seen_at)') }} from {{ this }}){% endset %}
+{% set watermark %}(select max(updated_at) from {{ this }}){% endset %}
 {% endif %}
 
-with identifiers as (
-
-    select * from {{ ref('int_customer__identifiers') }}
-
-),
-
-distinct_pairs as (
+with distinct_pairs as (
 
     select
         'anonymous_id' as type_a,
@@ -41,7 +36,7 @@ distinct_pairs as (
         where c360_anonymous_id__anonymous_id is not null
             and c360_user_id__user_id is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as anonymous_id_user_id_pairs
     group by value_a, value_b
@@ -65,7 +60,7 @@ distinct_pairs as (
         where c360_anonymous_id__anonymous_id is not null
             and c360_email__context_traits_email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as anonymous_id_email_pairs
     group by value_a, value_b
@@ -89,7 +84,7 @@ distinct_pairs as (
         where c360_user_id__user_id is not null
             and c360_email__context_traits_email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
         union all
         -- app_events: user_id (user_id) with email (email)
@@ -101,7 +96,7 @@ distinct_pairs as (
         where c360_user_id__user_id is not null
             and c360_email__email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as user_id_email_pairs
     group by value_a, value_b
@@ -125,7 +120,7 @@ distinct_pairs as (
         where c360_device_id__device_id is not null
             and c360_user_id__user_id is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as device_id_user_id_pairs
     group by value_a, value_b
@@ -149,7 +144,7 @@ distinct_pairs as (
         where c360_device_id__device_id is not null
             and c360_phone__phone is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as device_id_phone_pairs
     group by value_a, value_b
@@ -173,7 +168,7 @@ distinct_pairs as (
         where c360_device_id__device_id is not null
             and c360_email__email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as device_id_email_pairs
     group by value_a, value_b
@@ -197,7 +192,7 @@ distinct_pairs as (
         where c360_user_id__user_id is not null
             and c360_phone__phone is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as user_id_phone_pairs
     group by value_a, value_b
@@ -221,7 +216,7 @@ distinct_pairs as (
         where c360_phone__phone is not null
             and c360_email__email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as phone_email_pairs
     group by value_a, value_b
@@ -245,10 +240,24 @@ distinct_pairs as (
         where c360_payments_id__payments_id is not null
             and c360_phone__phone is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as payments_id_phone_pairs
     group by value_a, value_b
+
+),
+
+identifiers as (
+
+    select * from {{ ref('int_customer__identifiers') }}
+    {% if is_incremental() %}
+    -- only the identifiers of the values read now (a semi join: the dictionary is not hashed)
+    where id_value in (
+        select value_a from distinct_pairs
+        union all
+        select value_b from distinct_pairs
+    )
+    {% endif %}
 
 ),
 
@@ -286,7 +295,10 @@ links as (
 
 , known as (
 
-    select * from {{ this }}
+    -- only the known links of the nodes linked now (a semi join)
+    select *
+    from {{ this }}
+    where node_a in (select node_a from links)
 
 ),
 

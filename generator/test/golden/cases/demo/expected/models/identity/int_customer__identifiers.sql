@@ -10,11 +10,12 @@
     post_hook="{{ c360.record_identity_rules(ref('int_customer__identity_rules')) }}"
 ) }}
 
-{#- Incremental runs read only rows newer than what the dictionary has seen (minus the optional
-    lookback var c360_lookback_hours for late rows): new identifiers are appended after the
-    largest node_id in first-seen order, known ones only widen first/last seen. -#}
+{#- Incremental runs read only the id rows loaded after the dictionary's last write (load time, not
+    event time: a new input's history and late rows count too; rows read again change nothing):
+    new identifiers are appended after the largest node_id in first-seen order, known ones only
+    widen first/last seen. -#}
 {% if is_incremental() %}
-{% set watermark %}(select {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), 'max(last_seen_at)') }} from {{ this }}){% endset %}
+{% set watermark %}(select max(updated_at) from {{ this }}){% endset %}
 {% endif %}
 
 with seen as (
@@ -29,7 +30,7 @@ with seen as (
         from {{ ref('int_web_events__ids') }}
         where c360_anonymous_id__anonymous_id is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as anonymous_id_occurrences
     group by id_value
@@ -46,14 +47,14 @@ with seen as (
         from {{ ref('int_web_events__ids') }}
         where c360_user_id__user_id is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
         union all
         select c360_user_id__user_id as id_value, occurred_at
         from {{ ref('int_app_events__ids') }}
         where c360_user_id__user_id is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as user_id_occurrences
     group by id_value
@@ -70,28 +71,28 @@ with seen as (
         from {{ ref('int_web_events__ids') }}
         where c360_email__context_traits_email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
         union all
         select c360_email__email as id_value, occurred_at
         from {{ ref('int_app_events__ids') }}
         where c360_email__email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
         union all
         select c360_email__email as id_value, occurred_at
         from {{ ref('int_orders__ids') }}
         where c360_email__email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
         union all
         select c360_email__email as id_value, occurred_at
         from {{ ref('int_support_tickets__ids') }}
         where c360_email__email is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as email_occurrences
     group by id_value
@@ -108,7 +109,7 @@ with seen as (
         from {{ ref('int_app_events__ids') }}
         where c360_device_id__device_id is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as device_id_occurrences
     group by id_value
@@ -125,14 +126,14 @@ with seen as (
         from {{ ref('int_app_events__ids') }}
         where c360_phone__phone is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
         union all
         select c360_phone__phone as id_value, occurred_at
         from {{ ref('int_payments__ids') }}
         where c360_phone__phone is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as phone_occurrences
     group by id_value
@@ -149,7 +150,7 @@ with seen as (
         from {{ ref('int_payments__ids') }}
         where c360_payments_id__payments_id is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as payments_id_occurrences
     group by id_value
@@ -160,7 +161,11 @@ with seen as (
 
 known as (
 
-    select * from {{ this }}
+    -- only the known rows of the values seen now (a semi join: the few new values are hashed, not
+    -- the dictionary)
+    select *
+    from {{ this }}
+    where id_value in (select id_value from seen)
 
 ),
 
@@ -179,7 +184,7 @@ numbered as (
 
     -- appended after the largest node_id, in first-seen order; ties by type, then value
     select
-        cast((select coalesce(max(node_id), 0) from known) + row_number() over (
+        cast((select coalesce(max(node_id), 0) from {{ this }}) + row_number() over (
             order by
                 first_seen_at nulls last,
                 id_type,

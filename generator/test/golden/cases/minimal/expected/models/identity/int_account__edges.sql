@@ -10,19 +10,14 @@
     post_hook="{{ c360.record_identity_rules(ref('int_account__identity_rules')) }}"
 ) }}
 
-{#- Incremental runs read only rows newer than the newest link already recorded (minus the
-    optional lookback var c360_lookback_hours); links seen again only widen first/last seen. -#}
+{#- Incremental runs read only the id rows loaded after the last write here (load time, not event
+    time: a new input's history and late rows count too); links seen again only widen first/last
+    seen. -#}
 {% if is_incremental() %}
-{% set watermark %}(select {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), 'max(last_seen_at)') }} from {{ this }}){% endset %}
+{% set watermark %}(select max(updated_at) from {{ this }}){% endset %}
 {% endif %}
 
-with identifiers as (
-
-    select * from {{ ref('int_account__identifiers') }}
-
-),
-
-distinct_pairs as (
+with distinct_pairs as (
 
     -- no input carries two identifier columns, so nothing links identifiers
     select
@@ -33,6 +28,20 @@ distinct_pairs as (
         cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
         cast(null as {{ dbt.type_timestamp() }}) as last_seen_at
     where 1 = 0
+
+),
+
+identifiers as (
+
+    select * from {{ ref('int_account__identifiers') }}
+    {% if is_incremental() %}
+    -- only the identifiers of the values read now (a semi join: the dictionary is not hashed)
+    where id_value in (
+        select value_a from distinct_pairs
+        union all
+        select value_b from distinct_pairs
+    )
+    {% endif %}
 
 ),
 
@@ -70,7 +79,10 @@ links as (
 
 , known as (
 
-    select * from {{ this }}
+    -- only the known links of the nodes linked now (a semi join)
+    select *
+    from {{ this }}
+    where node_a in (select node_a from links)
 
 ),
 

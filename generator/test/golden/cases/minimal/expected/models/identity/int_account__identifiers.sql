@@ -10,11 +10,12 @@
     post_hook="{{ c360.record_identity_rules(ref('int_account__identity_rules')) }}"
 ) }}
 
-{#- Incremental runs read only rows newer than what the dictionary has seen (minus the optional
-    lookback var c360_lookback_hours for late rows): new identifiers are appended after the
-    largest node_id in first-seen order, known ones only widen first/last seen. -#}
+{#- Incremental runs read only the id rows loaded after the dictionary's last write (load time, not
+    event time: a new input's history and late rows count too; rows read again change nothing):
+    new identifiers are appended after the largest node_id in first-seen order, known ones only
+    widen first/last seen. -#}
 {% if is_incremental() %}
-{% set watermark %}(select {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), 'max(last_seen_at)') }} from {{ this }}){% endset %}
+{% set watermark %}(select max(updated_at) from {{ this }}){% endset %}
 {% endif %}
 
 with seen as (
@@ -29,7 +30,7 @@ with seen as (
         from {{ ref('int_signups__ids') }}
         where c360_user_id__user_id is not null
         {% if is_incremental() %}
-            and occurred_at > {{ watermark }}
+            and loaded_at > {{ watermark }}
         {% endif %}
     ) as user_id_occurrences
     group by id_value
@@ -40,7 +41,11 @@ with seen as (
 
 known as (
 
-    select * from {{ this }}
+    -- only the known rows of the values seen now (a semi join: the few new values are hashed, not
+    -- the dictionary)
+    select *
+    from {{ this }}
+    where id_value in (select id_value from seen)
 
 ),
 
@@ -59,7 +64,7 @@ numbered as (
 
     -- appended after the largest node_id, in first-seen order; ties by type, then value
     select
-        cast((select coalesce(max(node_id), 0) from known) + row_number() over (
+        cast((select coalesce(max(node_id), 0) from {{ this }}) + row_number() over (
             order by
                 first_seen_at nulls last,
                 id_type,

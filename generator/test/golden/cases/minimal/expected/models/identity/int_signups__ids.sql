@@ -10,13 +10,16 @@
 ) }}
 
 -- The normalised identifiers of signups: identity reads only this narrow table, so every row
--- is normalised once. Incremental runs append rows newer than the newest one here (minus the
--- optional lookback var c360_lookback_hours; re-read rows only repeat known links).
+-- is normalised once. Incremental runs append the rows of signups newer than its newest one
+-- here (minus the optional lookback var c360_lookback_hours for late rows; re-read rows only repeat
+-- known links). loaded_at is the run that appended the row: the dictionary and the edges read the
+-- rows loaded after their own last run, so a new input's history and late rows are linked too.
 -- Rows are kept when a raw id column is set (a filter on the normalised columns would make the
 -- planner normalise every value twice); readers skip the null normalised values.
 select
     occurred_at,
-    c360_user_id__user_id
+    c360_user_id__user_id,
+    {{ c360.run_timestamp() }} as loaded_at
 from {{ ref('stg_signups') }}
 where (
     user_id is not null
