@@ -421,7 +421,7 @@
     {%- set labels = previous -%}
     {%- if edges_updated_at is not none -%}
         {%- set labels = 'previous_labels' -%}
-        {%- set watermark = "(select max(updated_at) from " ~ previous ~ ")" -%}
+        {%- set watermark = c360.max_timestamp(previous, 'updated_at') -%}
         {%- set where = "(" ~ watermark ~ " is null or model_sql." ~ adapter.quote(edges_updated_at) ~ " > " ~ watermark ~ ")" -%}
     {%- endif -%}
     with model_edges as (

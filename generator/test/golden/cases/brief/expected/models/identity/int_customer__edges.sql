@@ -14,7 +14,7 @@
     time: a new input's history and late rows count too); links seen again only widen first/last
     seen. -#}
 {% if is_incremental() %}
-{% set watermark %}(select max(updated_at) from {{ this }}){% endset %}
+{% set watermark %}{{ c360.max_timestamp(this, 'updated_at') }}{% endset %}
 {% endif %}
 
 with distinct_pairs as (

@@ -15,7 +15,7 @@
     new identifiers are appended after the largest node_id in first-seen order, known ones only
     widen first/last seen. -#}
 {% if is_incremental() %}
-{% set watermark %}(select max(updated_at) from {{ this }}){% endset %}
+{% set watermark %}{{ c360.max_timestamp(this, 'updated_at') }}{% endset %}
 {% endif %}
 
 with seen as (

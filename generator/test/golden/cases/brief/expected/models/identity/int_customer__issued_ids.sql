@@ -20,7 +20,7 @@ current_ids as (
     where {{ c360.canonical_id('id_type', 'id_value') }} = customer_id
     {% if is_incremental() %}
         -- only clusters the id graph recomputed since the newest issue
-        and id_graph.updated_at > (select max(issued_at) from {{ this }})
+        and id_graph.updated_at > {{ c360.max_timestamp(this, 'issued_at') }}
     {% endif %}
 
 )

@@ -6,7 +6,7 @@
     moved (which can change the cluster's oldest identifier). Clusters only grow between
     full refreshes, so a cluster's members are all found through its current component_id. -#}
 {% if is_incremental() %}
-{% set watermark %}(select max(updated_at) from {{ this }}){% endset %}
+{% set watermark %}{{ c360.max_timestamp(this, 'updated_at') }}{% endset %}
 {% endif %}
 {% if is_incremental() %}
 

@@ -27,5 +27,7 @@ where (
     or phone is not null
 )
 {% if is_incremental() %}
-    and occurred_at > (select {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), 'max(occurred_at)') }} from {{ this }})
+{% set watermark = c360.max_timestamp(this, 'occurred_at') %}
+    -- an empty table (no rows yet) reads everything
+    and ({{ watermark }} is null or occurred_at > {{ dbt.dateadd('hour', -1 * var('c360_lookback_hours', 0), watermark) }})
 {% endif %}
