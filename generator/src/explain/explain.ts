@@ -204,6 +204,7 @@ export function modelsRead(plan: ProjectPlan): string[] {
   return [
     plan.identity.idGraphModel,
     plan.identity.stitchEdgesModel,
+    ...(g.unsharedModel ? [g.unsharedModel] : []),
     ...g.levels.map((l) => l.model),
     // the resolved components are a view over the final cut and the re-split after it
     ...[g.finalCutModel, g.afterCutModel, g.resolvedModel].filter((m): m is string => m !== null),
@@ -264,7 +265,8 @@ export async function explainInDb(
     if (pick.length > 1) return { status: 'ambiguous', which: 'to', query: all.query, candidates: pick };
     to = pick[0];
     if (to.entityId !== start.entityId) {
-      const resolvedModel = plan.identity.guards.resolvedModel;
+      // cut_reason and stitched_component_id are there only with a final cut (a limit or max_cluster_size)
+      const resolvedModel = plan.identity.guards.finalCutModel ? plan.identity.guards.resolvedModel : null;
       const split = resolvedModel ? await cutBetween(db, resolvedModel, start, to) : null;
       const cut = split !== null ? await cutLooseFrom(db, plan, resolvedModel!, split, Math.max(1, opts.chainLimit ?? DEFAULT_CHAIN_LIMIT)) : { cutLoose: [], cutLooseTotal: 0 };
       return {
@@ -371,7 +373,7 @@ async function keptNodes(db: DuckDbClient, plan: ProjectPlan, start: Identifier 
     const last = level === null || level === undefined ? null : g.levels.find((l) => l.level === Number(level))!;
     if (last) where.push(`graph.id_type not in (${[...last.droppedBefore, ...last.dropTypes].map(sqlLiteral).join(', ')})`);
   }
-  if (g.resolvedModel) {
+  if (g.resolvedModel && g.finalCutModel) {
     where.push(
       `not exists (select 1 from main.${sqlIdent(g.resolvedModel)} as resolved where resolved.node_id = graph.node_id and resolved.cut_reason is not null)`,
     );
