@@ -11,6 +11,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDbt } from '../../src/dbt/run.js';
+import { explain } from '../../src/explain/explain.js';
+import { renderText } from '../../src/explain/command.js';
+import { generate } from '../../src/pipeline.js';
 import type { ProjectPlan } from '../../src/plan/types.js';
 import { withDuckDb } from '../../src/warehouse/duckdb.js';
 import { checkKeptLinks } from '../helpers/kept-links.js';
@@ -240,6 +243,20 @@ describe('shared_identifier_max_links alone: an identifier that becomes shared o
     expect(rerun.filter((r) => ['d1', 'd2'].includes(String(r.id_value))).map((r) => r.own_component)).toEqual([true, true]);
     // a full refresh has no stale cluster: nothing to re-run
     expect(await resplit(fullDb)).toEqual([]);
+
+    // explain tells the same on both: a@x.com and b@x.com are linked only through the shared d1
+    const spec = generate(SPEC, 'c360.yml').spec!;
+    for (const dir of [incDir, fullDir]) {
+      const r = await explain(spec, plan, dir, { value: 'a@x.com', to: 'b@x.com' }, {});
+      expect(r.status).toBe('not_linked');
+      if (r.status !== 'not_linked') return;
+      expect(r.separation?.by === 'shared_identifier' && r.separation.shared.map((x) => [x.idValue, x.detail])).toEqual([
+        ['d1', 'linked to 5 identifiers (shared_identifier_max_links 3)'],
+      ]);
+      expect(renderText(r, 'p')).toContain('email a@x.com and email b@x.com are different persons: they are linked only through shared identifiers');
+      const b = await explain(spec, plan, dir, { value: 'b@x.com', to: 'c@x.com' }, {});
+      expect(b.status === 'found' && b.chains[0].links.map((l) => l.to.idValue)).toEqual(['ub', 'd9', 'u3', 'c@x.com']);
+    }
 
     // the links of d1 and d2 are audited, once each, as shared_identifier
     const audit = await withDuckDb(incDb, (c) =>
