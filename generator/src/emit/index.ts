@@ -111,12 +111,17 @@ export function emitProject(plan: ProjectPlan): FileMap {
   files.set(`models/identity/${id.sharedIdentifiersModel}.sql`, render('models/identity/shared_identifiers.sql.ejs', common));
   files.set(`models/identity/${id.stitchEdgesModel}.sql`, render('models/identity/stitch_edges.sql.ejs', common));
   files.set(`models/identity/${id.firstPassComponentsModel}.sql`, render('models/identity/components.sql.ejs', common));
+  if (id.guards.unsharedModel) {
+    files.set(`models/identity/${id.guards.unsharedModel}.sql`, render('models/identity/components_unshared.sql.ejs', common));
+  }
   for (const l of id.guards.levels) {
     files.set(`models/identity/${l.model}.sql`, render('models/identity/components_level.sql.ejs', { ...common, l }));
   }
-  if (id.guards.resolvedModel && id.guards.finalCutModel && id.guards.afterCutModel) {
+  if (id.guards.finalCutModel && id.guards.afterCutModel) {
     files.set(`models/identity/${id.guards.finalCutModel}.sql`, render('models/identity/final_cut.sql.ejs', common));
     files.set(`models/identity/${id.guards.afterCutModel}.sql`, render('models/identity/components_after_cut.sql.ejs', common));
+  }
+  if (id.guards.resolvedModel) {
     files.set(`models/identity/${id.guards.resolvedModel}.sql`, render('models/identity/resolved_components.sql.ejs', common));
   }
   files.set('models/identity/_identity__models.yml', yamlFile(plan.specFile, modelsYaml(plan.docs.identity)));
@@ -139,7 +144,7 @@ export function emitProject(plan: ProjectPlan): FileMap {
   files.set('tests/identity/warn_cluster_size.sql', render('tests/cluster_size_warning.sql.ejs', common));
   files.set(`models/marts/${id.auditModel}.sql`, render('models/marts/identity_audit.sql.ejs', common));
   files.set('tests/identity/assert_shared_identifiers_isolated.sql', render('tests/shared_identifiers_isolated.sql.ejs', common));
-  if (id.guards.resolvedModel) {
+  if (id.guards.limited) {
     files.set('tests/identity/assert_cluster_limits.sql', render('tests/cluster_limits.sql.ejs', common));
   }
   files.set('models/marts/_marts__models.yml', yamlFile(plan.specFile, modelsYaml(plan.docs.marts)));

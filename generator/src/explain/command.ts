@@ -145,16 +145,32 @@ export function renderText(r: ExplainResult, projectLabel: string): string {
     }
     case 'not_linked': {
       const entities = `different ${r.entityIdColumn.replace(/_id$/, '')}s`;
+      const sep = r.separation;
+      const pair = `${id(r.identifier)} and ${id(r.to)} are ${entities}`;
       if (r.cutLoose.length > 0) {
-        lines.push(`${id(r.identifier)} and ${id(r.to)} are ${entities}: the limit guards cut loose identifiers on every chain between them`);
+        lines.push(`${pair}: the limit guards cut loose identifiers on every chain between them`);
+      } else if (sep?.by === 'level') {
+        lines.push(`${pair}: limit level ${sep.level} split the cluster that held both, dropping its links touching ${sep.dropTypes.join(', ')}`);
+      } else if (sep?.by === 'shared_identifier') {
+        lines.push(`${pair}: they are linked only through shared identifiers, whose links the guards dropped`);
+      } else if (r.sharedRule) {
+        lines.push(`${pair}: no chain of identifiers links them, unless through several shared identifiers (their links are in ${r.auditModel})`);
       } else {
-        lines.push(`${id(r.identifier)} and ${id(r.to)} are ${entities}: not linked by any chain of identifiers`);
+        lines.push(`${pair}: not linked by any chain of identifiers`);
       }
       lines.push(`  ${id(r.identifier).padEnd(40)} ${r.entityIdColumn} ${r.identifier.entityId}`);
       lines.push(`  ${id(r.to).padEnd(40)} ${r.entityIdColumn} ${r.to.entityId}`);
       if (r.cutLoose.length > 0) {
         lines.push(`  cut loose from the cluster that held both: ${listed(r.cutLoose, r.cutLooseTotal, (c) => `${id(c)} (${c.cutReason})`)}`);
         lines.push(`  (their links are in ${r.auditModel}; what the cut left splits along the links that remain)`);
+      } else if (sep?.by === 'level') {
+        const broke = sep.reason ? `broke ${sep.reason}: ${sep.detail}` : 'breaks no limit now (the build is older than its data?)';
+        lines.push(`  the cluster that held both (${sep.clusterSize} identifiers) ${broke}; ${sep.model} re-ran it without those links`);
+        lines.push(`  every chain between them that the earlier passes kept touched ${sep.dropTypes.join(' or ')}: ${listed(sep.dropped, sep.droppedTotal, id)}`);
+        lines.push(`  (the links dropped are in ${r.auditModel}${sep.reason ? ` with reason ${sep.reason}` : ''})`);
+      } else if (sep?.by === 'shared_identifier') {
+        lines.push(`  shared, in or linked to both: ${listed(sep.shared, sep.sharedTotal, (x) => `${id(x)} (${x.detail})`)}`);
+        lines.push(`  (their links are in ${r.auditModel} with reason shared_identifier)`);
       }
       break;
     }

@@ -5,7 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { EdgePairPlan, IdColumnPlan, ProjectPlan, StagingPlan } from '../plan/types.js';
+import type { EdgePairPlan, GuardLevelPlan, IdColumnPlan, ProjectPlan, StagingPlan } from '../plan/types.js';
 import type { IdTypeSpec, Spec } from '../spec/types.js';
 import { withDuckDb, type DuckDbClient } from '../warehouse/duckdb.js';
 import { adjacency, bfs, nearestTargets, pathTo, type Edge } from './graph.js';
@@ -69,6 +69,38 @@ export interface CutLoose extends Identifier {
   cutReason: string;
 }
 
+/** An identifier the shared rule stopped from stitching (a row of the shared-identifiers model). */
+export interface SharedBetween extends Identifier {
+  /** The rule it breaks, in words (e.g. "linked to 4 identifiers (shared_identifier_max_links 3)"). */
+  detail: string;
+}
+
+/**
+ * How the guards kept two identifiers of different customers apart, as far as the warehouse tables
+ * tell (the final cut is reported by cutLoose):
+ * - level: both were in one cluster after the first pass (and the shared re-split) and limit level
+ *   `level` separated them: the cluster broke a limit and lost the links touching `dropTypes`, so
+ *   every chain of kept links between them touched an identifier of those types (`dropped`).
+ * - shared_identifier: they were never in one cluster, and shared identifiers (whose links the
+ *   guards drop) are linked to both customers, or are one of the two.
+ */
+export type Separation =
+  | {
+      by: 'level';
+      level: number;
+      model: string;
+      dropTypes: string[];
+      /** Identifiers in the cluster that held both, before that level. */
+      clusterSize: number;
+      /** The limit it broke ('limit:<type>' or 'max_cluster_size') and how, or null when it breaks none now (a stale build). */
+      reason: string | null;
+      detail: string | null;
+      /** Identifiers of the dropped types in that cluster, oldest first (at most the chain limit). */
+      dropped: Identifier[];
+      droppedTotal: number;
+    }
+  | { by: 'shared_identifier'; shared: SharedBetween[]; sharedTotal: number };
+
 export interface Cluster {
   entityId: string;
   size: number;
@@ -123,7 +155,11 @@ export type ExplainResult =
        */
       cutLoose: CutLoose[];
       cutLooseTotal: number;
-      /** The audit model that lists the links cut (with limit guards), else null. */
+      /** When the final cut did not separate them: the level or the shared identifiers that did, else null. */
+      separation: Separation | null;
+      /** Some identifier can be shared: with no separation found, a chain may still run through several shared identifiers. */
+      sharedRule: boolean;
+      /** The audit model that lists the links the guards dropped (when some guard is set), else null. */
       auditModel: string | null;
     }
   | {
@@ -198,12 +234,19 @@ function checkUsage(spec: Spec, opts: ExplainOptions): ExplainResult | null {
   return null;
 }
 
-/** The models explain reads: the id graph, the stitch edges and, with limit guards, the level and resolved models. */
+/**
+ * The models explain reads: the id graph, the stitch edges and, with guards, what tells how they
+ * separated two identifiers (the first pass, the shared identifiers and the edges, the shared
+ * re-split, the level, final-cut and resolved models).
+ */
 export function modelsRead(plan: ProjectPlan): string[] {
   const g = plan.identity.guards;
   return [
     plan.identity.idGraphModel,
     plan.identity.stitchEdgesModel,
+    ...(g.levels.length > 0 ? [plan.identity.firstPassComponentsModel] : []),
+    ...(g.sharedRule ? [plan.identity.sharedIdentifiersModel, plan.identity.edgesModel] : []),
+    ...(g.unsharedModel ? [g.unsharedModel] : []),
     ...g.levels.map((l) => l.model),
     // the resolved components are a view over the final cut and the re-split after it
     ...[g.finalCutModel, g.afterCutModel, g.resolvedModel].filter((m): m is string => m !== null),
@@ -264,16 +307,22 @@ export async function explainInDb(
     if (pick.length > 1) return { status: 'ambiguous', which: 'to', query: all.query, candidates: pick };
     to = pick[0];
     if (to.entityId !== start.entityId) {
-      const resolvedModel = plan.identity.guards.resolvedModel;
+      // cut_reason and stitched_component_id are there only with a final cut (a limit or max_cluster_size)
+      const resolvedModel = plan.identity.guards.finalCutModel ? plan.identity.guards.resolvedModel : null;
       const split = resolvedModel ? await cutBetween(db, resolvedModel, start, to) : null;
-      const cut = split !== null ? await cutLooseFrom(db, plan, resolvedModel!, split, Math.max(1, opts.chainLimit ?? DEFAULT_CHAIN_LIMIT)) : { cutLoose: [], cutLooseTotal: 0 };
+      const listMax = Math.max(1, opts.chainLimit ?? DEFAULT_CHAIN_LIMIT);
+      const cut = split !== null ? await cutLooseFrom(db, plan, resolvedModel!, split, listMax) : { cutLoose: [], cutLooseTotal: 0 };
+      const separation = split !== null ? null : await separationOf(db, plan, start, to, listMax);
+      const g = plan.identity.guards;
       return {
         status: 'not_linked',
         entityIdColumn: plan.entityIdColumn,
         identifier: start,
         to,
         ...cut,
-        auditModel: resolvedModel ? plan.identity.auditModel : null,
+        separation,
+        sharedRule: g.sharedRule,
+        auditModel: g.resolvedModel || g.sharedRule ? plan.identity.auditModel : null,
       };
     }
   }
@@ -371,7 +420,7 @@ async function keptNodes(db: DuckDbClient, plan: ProjectPlan, start: Identifier 
     const last = level === null || level === undefined ? null : g.levels.find((l) => l.level === Number(level))!;
     if (last) where.push(`graph.id_type not in (${[...last.droppedBefore, ...last.dropTypes].map(sqlLiteral).join(', ')})`);
   }
-  if (g.resolvedModel) {
+  if (g.resolvedModel && g.finalCutModel) {
     where.push(
       `not exists (select 1 from main.${sqlIdent(g.resolvedModel)} as resolved where resolved.node_id = graph.node_id and resolved.cut_reason is not null)`,
     );
@@ -416,6 +465,126 @@ async function cutLooseFrom(
   return {
     cutLoose: rows.map((r) => ({ ...identifierOf(r), cutReason: String(r.cut_reason) })),
     cutLooseTotal: rows.length === 0 ? 0 : Number(rows[0].total),
+  };
+}
+
+/** The label of a node after the first pass and the given override models (as the guard templates combine them). */
+function labelsFrom(plan: ProjectPlan, models: string[]): { expr: string; joins: string } {
+  const alias = (j: number) => `over_${j}`;
+  return {
+    expr: models.length === 0 ? 'first_pass.component_id' : `coalesce(${models.map((_, j) => `${alias(j)}.component_id`).reverse().join(', ')}, first_pass.component_id)`,
+    joins: models.map((m, j) => `left join main.${sqlIdent(m)} as ${alias(j)} on ${alias(j)}.node_id = first_pass.node_id`).join('\n'),
+  };
+}
+
+/** Why two identifiers of different customers are apart, when the final cut is not why (see Separation). */
+async function separationOf(
+  db: DuckDbClient,
+  plan: ProjectPlan,
+  a: Identifier & { entityId: string },
+  b: Identifier & { entityId: string },
+  limit: number,
+): Promise<Separation | null> {
+  const g = plan.identity.guards;
+  const firstPass = `main.${sqlIdent(plan.identity.firstPassComponentsModel)}`;
+  const idGraph = `main.${sqlIdent(plan.identity.idGraphModel)}`;
+  // The labels of a and b at each stage: after the shared re-split (the base), then after each level.
+  const base = g.unsharedModel ? [g.unsharedModel] : [];
+  const stages = [base, ...g.levels.map((l) => [...l.previousModels, l.model])];
+  if (g.levels.length > 0) {
+    const labels = await db.query(
+      `select first_pass.node_id, ${stages.map((m, k) => `${labelsFrom(plan, m).expr} as stage_${k}`).join(', ')}
+       from ${firstPass} as first_pass
+       ${labelsFrom(plan, stages[stages.length - 1]).joins}
+       where first_pass.node_id in (${a.nodeId}, ${b.nodeId})`,
+    );
+    const la = labels.find((r) => Number(r.node_id) === a.nodeId);
+    const lb = labels.find((r) => Number(r.node_id) === b.nodeId);
+    if (la && lb && Number(la.stage_0) === Number(lb.stage_0)) {
+      const k = stages.findIndex((_, j) => Number(la[`stage_${j}`]) !== Number(lb[`stage_${j}`]));
+      if (k > 0) return levelSeparation(db, plan, g.levels[k - 1], Number(la[`stage_${k - 1}`]), a.nodeId, limit);
+    }
+  }
+  if (!g.sharedRule) return null;
+  // Shared identifiers in or linked to both customers: every chain of links between two customers
+  // that no guard but the shared rule separated runs through shared identifiers.
+  const edges = `main.${sqlIdent(plan.identity.edgesModel)}`;
+  const shared = `main.${sqlIdent(plan.identity.sharedIdentifiersModel)}`;
+  const entityCol = sqlIdent(plan.entityIdColumn);
+  // a shared identifier of the customer, or linked to one of its identifiers (one join per end of an edge)
+  const touching = (entity: string) => {
+    const members = `(select node_id from ${idGraph} where ${entityCol} = ${sqlLiteral(entity)})`;
+    return `(
+      select node_id from ${shared} where node_id in ${members}
+      union
+      select edges.node_b from ${edges} as edges where edges.node_a in ${members} and edges.node_b in (select node_id from ${shared})
+      union
+      select edges.node_a from ${edges} as edges where edges.node_b in ${members} and edges.node_a in (select node_id from ${shared})
+    )`;
+  };
+  const rows = await db.query(
+    `select graph.id_type, graph.id_value, cast(graph.first_seen_at as varchar) as first_seen_at, graph.node_id, shared.detail,
+            count(*) over () as total
+     from ${shared} as shared
+     inner join ${idGraph} as graph on graph.node_id = shared.node_id
+     where shared.node_id in ${touching(a.entityId)} and shared.node_id in ${touching(b.entityId)}
+     order by graph.node_id
+     limit ${limit}`,
+  );
+  if (rows.length === 0) return null;
+  return {
+    by: 'shared_identifier',
+    shared: rows.map((r) => ({ ...identifierOf(r), detail: String(r.detail) })),
+    sharedTotal: Number(rows[0].total),
+  };
+}
+
+/** Level `l` split the cluster labelled `label` before it, which holds the node `anchor`. */
+async function levelSeparation(
+  db: DuckDbClient,
+  plan: ProjectPlan,
+  l: GuardLevelPlan,
+  label: number,
+  anchor: number,
+  limit: number,
+): Promise<Separation> {
+  const g = plan.identity.guards;
+  const before = labelsFrom(plan, l.previousModels);
+  const idGraph = `main.${sqlIdent(plan.identity.idGraphModel)}`;
+  // The members of the cluster before the level, found within the anchor's first-pass cluster
+  // (the re-split and the levels only ever split one), not over the whole graph.
+  const firstPass = `main.${sqlIdent(plan.identity.firstPassComponentsModel)}`;
+  const members = await db.query(
+    `select graph.id_type, graph.id_value, cast(graph.first_seen_at as varchar) as first_seen_at, graph.node_id
+     from main.${sqlIdent(plan.identity.firstPassComponentsModel)} as first_pass
+     ${before.joins}
+     inner join ${idGraph} as graph on graph.node_id = first_pass.node_id
+     where ${before.expr} = ${label}
+       and first_pass.component_id = (select component_id from ${firstPass} where node_id = ${anchor})
+     order by graph.node_id`,
+  );
+  const count = (t: string) => members.filter((m) => m.id_type === t).length;
+  let reason: string | null = null;
+  let detail: string | null = null;
+  const broken = g.limits.find((x) => count(x.idType) > x.limit);
+  if (broken) {
+    reason = `limit:${broken.idType}`;
+    detail = `it had ${count(broken.idType)} ${broken.idType} identifiers (limit ${broken.limit})`;
+  } else if (g.maxClusterSize !== null && members.length > g.maxClusterSize) {
+    reason = 'max_cluster_size';
+    detail = `it had ${members.length} identifiers (max_cluster_size ${g.maxClusterSize})`;
+  }
+  const dropped = members.filter((m) => l.dropTypes.includes(String(m.id_type))).map(identifierOf);
+  return {
+    by: 'level',
+    level: l.level,
+    model: l.model,
+    dropTypes: l.dropTypes,
+    clusterSize: members.length,
+    reason,
+    detail,
+    dropped: dropped.slice(0, limit),
+    droppedTotal: dropped.length,
   };
 }
 

@@ -2,11 +2,19 @@
 // Decides the guard models of the generated project; the SQL lives in the templates.
 //
 //   int_<e>__edges ──► int_<e>__shared_identifiers ──► int_<e>__stitch_edges (edges minus links of
-//   shared identifiers) ──► int_<e>__components (first pass) ──► int_<e>__components_l1 .. _lK
-//   (one connected-components pass per priority level, only over clusters still over a limit)
-//   ──► int_<e>__final_cut (labels combined; final cut) ──► int_<e>__components_after_cut (the
-//   clusters the cut touched, re-split over the links left) ──► int_<e>__resolved_components
-//   ──► <e>_id_graph
+//   shared identifiers) ──► int_<e>__components (first pass) ──► int_<e>__components_unshared
+//   (the first-pass clusters that hold a shared identifier, re-run over the stitch edges)
+//   ──► int_<e>__components_l1 .. _lK (one connected-components pass per priority level, only
+//   over clusters still over a limit) ──► int_<e>__final_cut (labels combined; final cut)
+//   ──► int_<e>__components_after_cut (the clusters the cut touched, re-split over the links
+//   left) ──► int_<e>__resolved_components ──► <e>_id_graph
+//
+// The shared re-split (whenever an identifier can be shared: a limit or
+// shared_identifier_max_links): the first pass is incremental and only merges, so after an
+// identifier becomes shared on a later run its first-pass cluster still holds what it stitched.
+// Re-running those clusters over today's stitch edges gives exactly the clusters a full refresh's
+// first pass has, before any limit counts identifiers (decision 0005). On a consistent build it
+// re-runs nothing.
 //
 // Levels: the distinct priorities from the lowest up, all but the highest. Level k drops, in the
 // clusters still over a limit, the links touching the id types of the k-th lowest priority, so
@@ -14,7 +22,9 @@
 // the last level (two user_ids in one row) is cut by final_cut: identifiers of the over-limit
 // type beyond the limit (oldest kept) become singletons, and what is left of such a cluster is
 // split into the connected components of the links that remain (components_after_cut), so no
-// cluster holds identifiers that only a cut identifier linked.
+// cluster holds identifiers that only a cut identifier linked. With shared_identifier_max_links
+// alone there are no levels and no cut: the resolved components are the first pass with the
+// shared re-split over it.
 
 import type { Spec } from '../spec/types.js';
 import type { GuardLevelPlan, IdentityGuardsPlan, ModelDoc } from './types.js';
@@ -31,6 +41,8 @@ export function planGuards(spec: Spec): IdentityGuardsPlan {
     .sort((a, b) => rank.get(a.idType)! - rank.get(b.idType)!);
   const { maxClusterSize, sharedIdentifierMaxLinks } = spec.identity;
   const limited = limits.length > 0 || maxClusterSize !== null;
+  const sharedRule = limits.length > 0 || sharedIdentifierMaxLinks !== null;
+  const unsharedModel = sharedRule ? `int_${spec.entity}__components_unshared` : null;
 
   const levels: GuardLevelPlan[] = [];
   if (limited) {
@@ -44,7 +56,7 @@ export function planGuards(spec: Spec): IdentityGuardsPlan {
         model: `int_${spec.entity}__components_l${level}`,
         dropTypes,
         droppedBefore: [...droppedBefore],
-        previousModels: levels.map((l) => l.model),
+        previousModels: [...(unsharedModel ? [unsharedModel] : []), ...levels.map((l) => l.model)],
       });
       droppedBefore.push(...dropTypes);
     }
@@ -52,13 +64,15 @@ export function planGuards(spec: Spec): IdentityGuardsPlan {
   return {
     limits,
     maxClusterSize,
+    limited,
     sharedIdentifierMaxLinks,
-    sharedRule: limits.length > 0 || sharedIdentifierMaxLinks !== null,
+    sharedRule,
     priorities,
+    unsharedModel,
     levels,
     finalCutModel: limited ? `int_${spec.entity}__final_cut` : null,
     afterCutModel: limited ? `int_${spec.entity}__components_after_cut` : null,
-    resolvedModel: limited ? `int_${spec.entity}__resolved_components` : null,
+    resolvedModel: limited || sharedRule ? `int_${spec.entity}__resolved_components` : null,
     droppedTypes: levels.flatMap((l) => l.dropTypes),
   };
 }
@@ -98,6 +112,19 @@ export function guardIdentityDocs(i: {
       ],
     },
   ];
+  if (g.unsharedModel) {
+    docs.push({
+      name: g.unsharedModel,
+      description:
+        'Shared re-split: connected components, over the stitch edges, of the first-pass clusters that hold a shared ' +
+        'identifier (an incremental first pass still holds what an identifier stitched before it became shared; none on a ' +
+        'consistent build). Lists every member of those clusters; node ids above the largest identifier node are placeholders.',
+      columns: [
+        { name: 'node_id', description: 'Node key (or a placeholder).', tests: ['unique', 'not_null'] },
+        { name: 'component_id', description: 'Smallest node key of its component over the stitch edges.', tests: ['not_null'] },
+      ],
+    });
+  }
   for (const l of g.levels) {
     docs.push({
       name: l.model,
@@ -111,7 +138,7 @@ export function guardIdentityDocs(i: {
       ],
     });
   }
-  if (g.resolvedModel && g.finalCutModel && g.afterCutModel) {
+  if (g.finalCutModel && g.afterCutModel) {
     docs.push(
       {
         name: g.finalCutModel,
@@ -135,19 +162,32 @@ export function guardIdentityDocs(i: {
           { name: 'component_id', description: 'Smallest (oldest) node key of its part.', tests: ['not_null'] },
         ],
       },
-      {
-        name: g.resolvedModel,
-        description:
-          'Final clusters after the over-stitching guards: the clusters after the last level; where the final cut took ' +
-          'identifiers out, they are singletons and the rest is split into the parts the remaining links connect.',
-        columns: [
-          { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
-          { name: 'component_id', description: 'Smallest (oldest) node key of the final cluster.', tests: ['not_null'] },
-          { name: 'cut_reason', description: 'Why the final cut made the identifier a singleton (shared_identifier, limit:<type> or max_cluster_size); null otherwise.' },
-          { name: 'stitched_component_id', description: 'Its cluster before the final cut.' },
-        ],
-      },
     );
+  }
+  if (g.resolvedModel && g.finalCutModel) {
+    docs.push({
+      name: g.resolvedModel,
+      description:
+        'Final clusters after the over-stitching guards: the clusters after the last level; where the final cut took ' +
+        'identifiers out, they are singletons and the rest is split into the parts the remaining links connect.',
+      columns: [
+        { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
+        { name: 'component_id', description: 'Smallest (oldest) node key of the final cluster.', tests: ['not_null'] },
+        { name: 'cut_reason', description: 'Why the final cut made the identifier a singleton (shared_identifier, limit:<type> or max_cluster_size); null otherwise.' },
+        { name: 'stitched_component_id', description: 'Its cluster before the final cut.' },
+      ],
+    });
+  } else if (g.resolvedModel) {
+    docs.push({
+      name: g.resolvedModel,
+      description:
+        'Final clusters after the over-stitching guards (shared_identifier_max_links alone): the first pass, overridden by ' +
+        'the shared re-split where a cluster held an identifier that became shared after it stitched.',
+      columns: [
+        { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
+        { name: 'component_id', description: 'Smallest (oldest) node key of the final cluster.', tests: ['not_null'] },
+      ],
+    });
   }
   return docs;
 }

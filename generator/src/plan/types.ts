@@ -135,7 +135,7 @@ export interface ProjectPlan {
     stitchEdgesModel: string;
     /** First connected-components pass (over stitchEdgesModel); keeps the `__rounds` side table. */
     firstPassComponentsModel: string;
-    /** The final (node_id, component_id): guards.resolvedModel when limits apply, else the first pass. */
+    /** The final (node_id, component_id): guards.resolvedModel when a limit, max_cluster_size or shared_identifier_max_links is set, else the first pass. */
     componentsModel: string;
     /** One row per dropped link or junk / excluded identifier. */
     auditModel: string;
@@ -176,7 +176,10 @@ export interface GuardLevelPlan {
   dropTypes: string[];
   /** Id types dropped by the earlier levels. */
   droppedBefore: string[];
-  /** The level models before this one, in order (their labels override the first pass). */
+  /**
+   * The models whose labels override the first pass before this level, in order: the shared
+   * re-split (when an identifier can be shared), then the earlier levels.
+   */
   previousModels: string[];
 }
 
@@ -184,24 +187,40 @@ export interface IdentityGuardsPlan {
   /** Limits in priority order, highest priority first. */
   limits: GuardLimitPlan[];
   maxClusterSize: number | null;
+  /** True when a limit or max_cluster_size is set: limit levels, the limit part of the final cut, assert_cluster_limits. */
+  limited: boolean;
   sharedIdentifierMaxLinks: number | null;
   /** True when some identifier can be shared (a limit or shared_identifier_max_links is set). */
   sharedRule: boolean;
   /** Id types with their resolved priority, highest first (1 = highest). */
   priorities: { idType: string; priority: number }[];
+  /**
+   * int_<entity>__components_unshared when an identifier can be shared (sharedRule), materialized
+   * c360_connected_components: the first-pass clusters that hold a shared identifier (an
+   * incremental first pass still holds what an identifier stitched before it became shared),
+   * re-run over the stitch edges, with a placeholder link per member. Its labels override the
+   * first pass before any level.
+   */
+  unsharedModel: string | null;
   /** Empty unless a limit or max_cluster_size is set. */
   levels: GuardLevelPlan[];
   /**
-   * int_<entity>__final_cut (with resolvedModel): the clusters after the last level and, per
-   * identifier, why the final cut took it out (cut_reason) and how many its cluster lost.
+   * int_<entity>__final_cut when a limit or max_cluster_size is set (limited): the clusters after
+   * the last level and, per identifier, why the final cut took it out (cut_reason) and how many
+   * its cluster lost.
    */
   finalCutModel: string | null;
   /**
-   * int_<entity>__components_after_cut (with resolvedModel), materialized c360_connected_components:
+   * int_<entity>__components_after_cut (with finalCutModel), materialized c360_connected_components:
    * the clusters the final cut touched, re-split over the links left between their remaining members.
    */
   afterCutModel: string | null;
-  /** int_<entity>__resolved_components when a limit or max_cluster_size is set, else null. */
+  /**
+   * int_<entity>__resolved_components when a limit, max_cluster_size or shared_identifier_max_links
+   * is set, else null: a view of the final clusters. With a final cut it has cut_reason and
+   * stitched_component_id; with shared_identifier_max_links alone only node_id and component_id
+   * (the first pass with the shared re-split over it).
+   */
   resolvedModel: string | null;
   /** Every id type dropped by some level. */
   droppedTypes: string[];

@@ -43,6 +43,8 @@ inputs:
 // user_id ann; over the stitch edges their shortest chain runs through the phone (older node).
 // Cat and kit are merged in one row, kit owns anon a-9: still two user_ids after the last level,
 // so kit is cut loose; only kit linked cat and a-9, so they are different customers.
+// Dan and eve both visited from the kiosk anon_id: linked to two user_ids (limit 1), it is shared
+// and stitches nothing.
 const DATA = `
 create schema if not exists shop;
 create table shop.orders as
@@ -56,7 +58,9 @@ select * from (values
 create table shop.visits as
 select * from (values
     (1, null, 'cat', timestamp '2025-02-01'),
-    (2, 'a-9', 'kit', timestamp '2025-02-03')
+    (2, 'a-9', 'kit', timestamp '2025-02-03'),
+    (3, 'kiosk', 'dan', timestamp '2025-02-04'),
+    (4, 'kiosk', 'eve', timestamp '2025-02-05')
 ) as t(visit_id, anon_id, user_id, visited_at);
 create table shop.account_merges as
 select 'cat' as old_user_id, 'kit' as new_user_id, timestamp '2025-02-02' as merged_at;
@@ -201,7 +205,10 @@ describe('explain with limit guards', () => {
     expect(kitCat.status === 'not_linked' && kitCat.cutLoose.map((c) => c.idValue)).toEqual(['kit']);
     // a pair the guards never stitched together names nothing
     const other = await run('cat', { to: 'ann' });
-    expect(other.status === 'not_linked' && [other.cutLoose, renderText(other, 'p').includes('cut loose')]).toEqual([[], false]);
+    expect(other.status === 'not_linked' && [other.cutLoose, other.separation, renderText(other, 'p').includes('cut loose')]).toEqual([[], null, false]);
+    expect(renderText(other, 'p')).toContain(
+      'user_id cat and user_id ann are different customers: no chain of identifiers links them, unless through several shared identifiers',
+    );
 
     // the links that joined them are the ones audited for kit
     const audit = await built.query(`select other_id_value, reason from main.customer_identity_audit where id_value = 'kit' order by other_id_value`);
@@ -209,6 +216,71 @@ describe('explain with limit guards', () => {
       { other_id_value: 'a-9', reason: 'limit:user_id' },
       { other_id_value: 'cat', reason: 'limit:user_id' },
     ]);
+  });
+
+  it('separated by a limit level, not the final cut: names the level, the limit the cluster broke and the identifiers on every chain', async () => {
+    // ann and bob: one cluster after the first pass (through the phone), two user_ids; level 1
+    // dropped the links touching phone and they fell apart there
+    const labels = await built.query(`
+      select ids.id_value, c.component_id as first_pass, l1.component_id as level_1
+      from main.int_customer__components c
+      join main.int_customer__identifiers ids using (node_id)
+      left join main.int_customer__components_l1 l1 using (node_id)
+      where ids.id_value in ('ann', 'bob') order by ids.id_value`);
+    expect(labels[0].first_pass).toBe(labels[1].first_pass);
+    expect(labels[0].level_1).not.toBe(labels[1].level_1);
+
+    const r = await run('ann@work.com', { to: 'bob' });
+    expect(r.status).toBe('not_linked');
+    if (r.status !== 'not_linked') return;
+    expect(r.cutLoose).toEqual([]);
+    expect(r.separation).toMatchObject({
+      by: 'level',
+      level: 1,
+      model: 'int_customer__components_l1',
+      dropTypes: ['phone'],
+      clusterSize: 6,
+      reason: 'limit:user_id',
+      detail: 'it had 2 user_id identifiers (limit 1)',
+      droppedTotal: 1,
+    });
+    expect(r.separation?.by === 'level' && r.separation.dropped.map((d) => [d.idType, d.idValue])).toEqual([['phone', PHONE]]);
+    const text = renderText(r, 'p');
+    expect(text).toContain('email ann@work.com and user_id bob are different customers: limit level 1 split the cluster that held both, dropping its links touching phone');
+    expect(text).toContain(
+      'the cluster that held both (6 identifiers) broke limit:user_id: it had 2 user_id identifiers (limit 1); int_customer__components_l1 re-ran it without those links',
+    );
+    expect(text).toContain(`every chain between them that the earlier passes kept touched phone: phone ${PHONE}`);
+    expect(text).toContain('(the links dropped are in customer_identity_audit with reason limit:user_id)');
+    expect(text).not.toContain('not linked by any chain');
+
+    // the same from the audit: every link level 1 dropped in that cluster touches the phone
+    const dropped = await built.query(`
+      select distinct id_type from main.customer_identity_audit where reason = 'limit:user_id' and detail like '%level 1 dropped%'`);
+    expect(dropped.map((d) => d.id_type)).toEqual(['phone']);
+
+    // the phone itself against bob: the same level
+    const phone = await run(PHONE, { to: 'bob' });
+    expect(phone.status === 'not_linked' && phone.separation?.by === 'level' && phone.separation.level).toBe(1);
+  });
+
+  it('separated by a shared identifier: names it and the rule it breaks', async () => {
+    const r = await run('dan', { to: 'eve' });
+    expect(r.status).toBe('not_linked');
+    if (r.status !== 'not_linked') return;
+    expect(r.separation?.by).toBe('shared_identifier');
+    expect(r.separation?.by === 'shared_identifier' && r.separation.shared.map((x) => [x.idType, x.idValue, x.detail])).toEqual([
+      ['anon_id', 'kiosk', 'linked to 2 user_id identifiers (limit 1)'],
+    ]);
+    const text = renderText(r, 'p');
+    expect(text).toContain('user_id dan and user_id eve are different customers: they are linked only through shared identifiers, whose links the guards dropped');
+    expect(text).toContain('shared, in or linked to both: anon_id kiosk (linked to 2 user_id identifiers (limit 1))');
+    expect(text).toContain('(their links are in customer_identity_audit with reason shared_identifier)');
+    // the shared identifier itself against one of them
+    const kiosk = await run('kiosk', { to: 'dan' });
+    expect(kiosk.status === 'not_linked' && kiosk.separation?.by === 'shared_identifier' && kiosk.separation.shared.map((x) => x.idValue)).toEqual(['kiosk']);
+    const audit = await built.query(`select other_id_value from main.customer_identity_audit where id_value = 'kiosk' and reason = 'shared_identifier' order by 1`);
+    expect(audit.map((a) => a.other_id_value)).toEqual(['dan', 'eve']);
   });
 
   it('a warehouse without a model explain reads: names it and the dbt build to run', async () => {

@@ -42,19 +42,26 @@ describe('guards plan', () => {
       { idType: 'device_id', limit: 3 },
     ]);
     expect(g.levels).toEqual([
-      { level: 1, model: 'int_customer__components_l1', dropTypes: ['device_id'], droppedBefore: [], previousModels: [] },
-      { level: 2, model: 'int_customer__components_l2', dropTypes: ['phone'], droppedBefore: ['device_id'], previousModels: ['int_customer__components_l1'] },
+      { level: 1, model: 'int_customer__components_l1', dropTypes: ['device_id'], droppedBefore: [], previousModels: ['int_customer__components_unshared'] },
+      {
+        level: 2,
+        model: 'int_customer__components_l2',
+        dropTypes: ['phone'],
+        droppedBefore: ['device_id'],
+        previousModels: ['int_customer__components_unshared', 'int_customer__components_l1'],
+      },
       {
         level: 3,
         model: 'int_customer__components_l3',
         dropTypes: ['email'],
         droppedBefore: ['device_id', 'phone'],
-        previousModels: ['int_customer__components_l1', 'int_customer__components_l2'],
+        previousModels: ['int_customer__components_unshared', 'int_customer__components_l1', 'int_customer__components_l2'],
       },
     ]);
     expect(g.maxClusterSize).toBe(40);
-    expect(g.sharedRule).toBe(true);
+    expect([g.sharedRule, g.limited]).toEqual([true, true]);
     expect(g.resolvedModel).toBe('int_customer__resolved_components');
+    expect(g.unsharedModel).toBe('int_customer__components_unshared');
     expect(g.finalCutModel).toBe('int_customer__final_cut');
     expect(g.afterCutModel).toBe('int_customer__components_after_cut');
     expect(p.identity.componentsModel).toBe('int_customer__resolved_components');
@@ -106,20 +113,39 @@ describe('guards plan', () => {
     const p = plan(spec(`  user_id: {}\n  email: {}\n  phone: {}\n  device_id: {}`));
     expect(p.identity.guards.levels).toEqual([]);
     expect(p.identity.guards.resolvedModel).toBeNull();
-    expect([p.identity.guards.finalCutModel, p.identity.guards.afterCutModel]).toEqual([null, null]);
-    expect(p.identity.guards.sharedRule).toBe(false);
+    expect([p.identity.guards.unsharedModel, p.identity.guards.finalCutModel, p.identity.guards.afterCutModel]).toEqual([null, null, null]);
+    expect([p.identity.guards.sharedRule, p.identity.guards.limited]).toEqual([false, false]);
     expect(p.identity.componentsModel).toBe('int_customer__components');
     const files = emitProject(p);
     expect(files.has('tests/identity/assert_cluster_limits.sql')).toBe(false);
-    expect([...files.keys()].filter((f) => /final_cut|after_cut|resolved/.test(f))).toEqual([]);
+    expect([...files.keys()].filter((f) => /unshared|final_cut|after_cut|resolved/.test(f))).toEqual([]);
     expect(files.get('models/identity/int_customer__shared_identifiers.sql')).toContain('where 1 = 0');
   });
 
-  it('shared_identifier_max_links alone turns on the shared rule but no levels', () => {
+  it('shared_identifier_max_links alone turns on the shared rule and the shared re-split, but no levels or final cut', () => {
     const p = plan(spec(`  user_id: {}\n  email: {}\n  phone: {}\n  device_id: {}`, 'identity: { shared_identifier_max_links: 50 }'));
-    expect(p.identity.guards.sharedRule).toBe(true);
-    expect(p.identity.guards.levels).toEqual([]);
-    expect(emitProject(p).get('models/identity/int_customer__shared_identifiers.sql')).toContain('having sum(links) > 50');
+    const g = p.identity.guards;
+    expect([g.sharedRule, g.limited, g.levels]).toEqual([true, false, []]);
+    // an identifier that becomes shared on an incremental run: its stale first-pass cluster is re-run
+    expect([g.unsharedModel, g.finalCutModel, g.afterCutModel, g.resolvedModel]).toEqual([
+      'int_customer__components_unshared',
+      null,
+      null,
+      'int_customer__resolved_components',
+    ]);
+    expect(p.identity.componentsModel).toBe('int_customer__resolved_components');
+    const files = emitProject(p);
+    const shared = files.get('models/identity/int_customer__shared_identifiers.sql')!;
+    expect(shared).toContain('having sum(links) > 50');
+    expect(shared).not.toMatch(/case\s+else/);
+    const unshared = files.get('models/identity/int_customer__components_unshared.sql')!;
+    expect(unshared).toContain("materialized='c360_connected_components', incremental=false");
+    expect(unshared).toContain("ref('int_customer__shared_identifiers')");
+    expect(unshared).toContain("ref('int_customer__stitch_edges')");
+    const resolved = files.get('models/identity/int_customer__resolved_components.sql')!;
+    expect(resolved).toContain('coalesce(unshared.component_id, first_pass.component_id) as component_id');
+    expect([...files.keys()].filter((f) => /final_cut|after_cut|assert_cluster_limits/.test(f))).toEqual([]);
+    expect(files.get('models/marts/customer_id_graph.sql')).toContain("ref('int_customer__resolved_components')");
   });
 
   it('maps junk_values onto clean_id exclude_values in staging', () => {

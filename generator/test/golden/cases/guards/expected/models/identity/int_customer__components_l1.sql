@@ -3,7 +3,7 @@
     the incremental contraction does not handle; the list is small, so it is rebuilt every run -#}
 {{ config(materialized='c360_connected_components', incremental=false) }}
 
--- Limit guard, level 1: the clusters still over a limit after the first pass lose
+-- Limit guard, level 1: the clusters still over a limit after the first pass (and the shared re-split) lose
 -- their links touching device_id (the lowest priority left), and connected components
 -- run again over what remains of those clusters only. Every member of such a cluster also gets
 -- a link to a placeholder node (its node_id plus the largest node_id) so that it is listed here
@@ -17,11 +17,13 @@ with identifiers as (
 
 labels as (
 
-    -- the clusters of the first connected-components pass
+    -- the clusters after int_customer__components_unshared: the first pass, overridden by every model that re-ran a cluster
     select
         first_pass.node_id,
-        first_pass.component_id
+        coalesce(unshared.component_id, first_pass.component_id) as component_id
     from {{ ref('int_customer__components') }} as first_pass
+    left join {{ ref('int_customer__components_unshared') }} as unshared
+        on unshared.node_id = first_pass.node_id
 
 ),
 

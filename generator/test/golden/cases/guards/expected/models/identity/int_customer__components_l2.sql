@@ -17,11 +17,13 @@ with identifiers as (
 
 labels as (
 
-    -- the clusters after level 1: the first pass, overridden by every level that re-ran a cluster
+    -- the clusters after int_customer__components_l1: the first pass, overridden by every model that re-ran a cluster
     select
         first_pass.node_id,
-        coalesce(level_1.component_id, first_pass.component_id) as component_id
+        coalesce(level_1.component_id, unshared.component_id, first_pass.component_id) as component_id
     from {{ ref('int_customer__components') }} as first_pass
+    left join {{ ref('int_customer__components_unshared') }} as unshared
+        on unshared.node_id = first_pass.node_id
     left join {{ ref('int_customer__components_l1') }} as level_1
         on level_1.node_id = first_pass.node_id
 

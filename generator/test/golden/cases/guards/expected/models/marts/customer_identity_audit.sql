@@ -52,11 +52,13 @@ shared_links as (
 
 before_level_1 as (
 
-    -- the clusters of the first connected-components pass
+    -- the clusters after int_customer__components_unshared: the first pass, overridden by every model that re-ran a cluster
     select
         first_pass.node_id,
-        first_pass.component_id
+        coalesce(unshared.component_id, first_pass.component_id) as component_id
     from {{ ref('int_customer__components') }} as first_pass
+    left join {{ ref('int_customer__components_unshared') }} as unshared
+        on unshared.node_id = first_pass.node_id
 
 ),
 
@@ -123,11 +125,13 @@ level_1_drops as (
 
 before_level_2 as (
 
-    -- the clusters after level 1: the first pass, overridden by every level that re-ran a cluster
+    -- the clusters after int_customer__components_l1: the first pass, overridden by every model that re-ran a cluster
     select
         first_pass.node_id,
-        coalesce(level_1.component_id, first_pass.component_id) as component_id
+        coalesce(level_1.component_id, unshared.component_id, first_pass.component_id) as component_id
     from {{ ref('int_customer__components') }} as first_pass
+    left join {{ ref('int_customer__components_unshared') }} as unshared
+        on unshared.node_id = first_pass.node_id
     left join {{ ref('int_customer__components_l1') }} as level_1
         on level_1.node_id = first_pass.node_id
 
@@ -198,11 +202,13 @@ level_2_drops as (
 
 before_level_3 as (
 
-    -- the clusters after level 2: the first pass, overridden by every level that re-ran a cluster
+    -- the clusters after int_customer__components_l2: the first pass, overridden by every model that re-ran a cluster
     select
         first_pass.node_id,
-        coalesce(level_2.component_id, level_1.component_id, first_pass.component_id) as component_id
+        coalesce(level_2.component_id, level_1.component_id, unshared.component_id, first_pass.component_id) as component_id
     from {{ ref('int_customer__components') }} as first_pass
+    left join {{ ref('int_customer__components_unshared') }} as unshared
+        on unshared.node_id = first_pass.node_id
     left join {{ ref('int_customer__components_l1') }} as level_1
         on level_1.node_id = first_pass.node_id
     left join {{ ref('int_customer__components_l2') }} as level_2
