@@ -155,7 +155,9 @@ export function emitProject(plan: ProjectPlan): FileMap {
 
 /**
  * The pre_hook / post_hook config arguments of a guarded identity model (one per line, indented
- * for a multi-line config call): c360.check_identity_rules and c360.record_identity_rules.
+ * for a multi-line config call): c360.check_identity_rules and c360.record_identity_rules; for the
+ * models that read id rows by load time (int_<input>__ids, the dictionary, the edges) also
+ * c360.check_id_rows (decision 0007).
  */
 function rulesGuardHooks(plan: ProjectPlan, model: string): string {
   const g = plan.identity.rulesGuard;
@@ -165,10 +167,24 @@ function rulesGuardHooks(plan: ProjectPlan, model: string): string {
   const checkArgs = [state];
   if (guarded.upstream.length) checkArgs.push(`upstream=${jinjaList(guarded.upstream)}`);
   checkArgs.push(`rebuild=${jinjaList(g.rebuild)}`);
-  return [
-    `    pre_hook="{{ c360.check_identity_rules(${checkArgs.join(', ')}) }}",`,
-    `    post_hook="{{ c360.record_identity_rules(${state}) }}"`,
-  ].join('\n');
+  const pre = [`{{ c360.check_identity_rules(${checkArgs.join(', ')}) }}`];
+  const idRows = idRowsCheckArgs(plan, model, state);
+  if (idRows) pre.push(`{{ c360.check_id_rows(${idRows}) }}`);
+  const preHook = pre.length === 1 ? `"${pre[0]}"` : `[\n${pre.map((h) => `        "${h}",`).join('\n')}\n    ]`;
+  return [`    pre_hook=${preHook},`, `    post_hook="{{ c360.record_identity_rules(${state}) }}"`].join('\n');
+}
+
+/** Arguments of c360.check_id_rows for a model that reads id rows by load time, or null. */
+function idRowsCheckArgs(plan: ProjectPlan, model: string, state: string): string | null {
+  const id = plan.identity;
+  const rebuild = `rebuild=${jinjaList(id.rulesGuard.rebuild)}`;
+  const refs = (models: string[]) => `[${[...new Set(models)].map((m) => `ref(${jinjaString(m)})`).join(', ')}]`;
+  if (plan.staging.some((s) => s.idRowsModel === model)) return `[this], ${rebuild}`;
+  if (model === id.identifiersModel) return `${refs(id.occurrences.map((o) => o.idRowsModel))}, ${rebuild}`;
+  if (model === id.edgesModel && id.pairs.length > 0) {
+    return `${refs(id.pairs.map((e) => e.idRowsModel))}, ${rebuild}, dictionary=ref(${jinjaString(id.identifiersModel)}), state=${state}`;
+  }
+  return null;
 }
 
 /** Arguments of c360.clean_id for one id column; defaults of the macro are left out. */

@@ -48,6 +48,8 @@ describe('vendored macros (docs/decisions/0001)', () => {
       ["c360.identity_rules_changes('x', {'id_types': 'a', 'inputs': {}})", 'c360.identity_rules_changes: recorded must be a mapping {id_types:'],
       ["c360.check_identity_rules('int_customer__identity_rules')", 'c360.check_identity_rules: state must be a relation'],
       ["c360.record_identity_rules(api.Relation.create(identifier='s'), rules={'id_types': 1})", 'c360.record_identity_rules: rules must be a mapping {id_types:'],
+      ["c360.check_id_rows('int_web__ids')", 'c360.check_id_rows: id_rows must be a list of relations'],
+      ["c360.check_id_rows([api.Relation.create(identifier='i')], dictionary='d')", 'c360.check_id_rows: dictionary must be a relation or none'],
     ];
     for (const [call, message] of badCalls) {
       const bad = await runDbt(projectDir, ['compile', '--inline', `select {{ ${call} }} as v`]);

@@ -11,10 +11,11 @@
 ) }}
 
 {#- Incremental runs read only the id rows loaded after the last write here (load time, not event
-    time: a new input's history and late rows count too); links seen again only widen first/last
-    seen. -#}
+    time: a new input's history and rows older than another input's newest count too; an empty
+    table reads every row; a run that writes nothing reads its rows again next time); links seen
+    again only widen first/last seen. -#}
 {% if is_incremental() %}
-{% set watermark %}{{ c360.max_timestamp(this, 'updated_at') }}{% endset %}
+{% set watermark %}coalesce({{ c360.max_timestamp(this, 'updated_at') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }})){% endset %}
 {% endif %}
 
 with distinct_pairs as (
