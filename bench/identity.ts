@@ -13,7 +13,7 @@
 // bench/results/<date>-identity.md.
 
 import { execa } from 'execa';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { locateDbt } from '../generator/src/dbt/locate.js';
 import { readRunResults } from '../generator/src/dbt/run.js';
@@ -415,6 +415,9 @@ async function benchSize(size: GraphSize, timeoutRecursive: number, skipRecursiv
       } finally {
         dbi.close();
       }
+      // BENCH_KEEP_DB=1 keeps the database as the incremental run finds it, to replay that run
+      // (copy it back over c360.duckdb) while profiling
+      if (process.env.BENCH_KEEP_DB === '1') copyFileSync(dbPath, `${dbPath}.pre-incremental`);
       log('incremental dbt run with a 1% edge delta ...');
       const inc = await runDbtMeasured(projectDir, ['run', '--select', '+customer_id_graph'], null);
       const incTimings = modelTimings(projectDir);

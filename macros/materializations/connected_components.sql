@@ -84,16 +84,14 @@
     {#- round 0: the model's edges, normalised (a < b), distinct, without self-loops; incremental:
         only the edges that join two previous components or touch a new node, lifted to labels -#}
     {%- set e0 = c360._cc_work_relation('cc_e0') -%}
-    {% call statement('c360_cc_e0') -%}
-        {%- if incremental -%}
-            {{ get_create_table_as_sql(c360._cc_temp_work_tables(), e0, c360._cc_lifted_edges_sql(sql, existing_relation, edges_updated_at)) }}
-        {%- else -%}
-            {{ get_create_table_as_sql(c360._cc_temp_work_tables(), e0, c360._cc_initial_edges_sql(sql)) }}
-        {%- endif -%}
-    {%- endcall %}
+    {%- if incremental -%}
+        {%- set e0_edges = c360._cc_create_work_table('c360_cc_e0', e0, c360._cc_lifted_edges_sql(sql, existing_relation, edges_updated_at)) -%}
+    {%- else -%}
+        {%- set e0_edges = c360._cc_create_work_table('c360_cc_e0', e0, c360._cc_initial_edges_sql(sql)) -%}
+    {%- endif -%}
     {{ log("c360: " ~ this.identifier ~ (" incremental: edges between previous components or to new nodes" if incremental else " full build"), info=True) }}
 
-    {%- set ns = namespace(edges=c360._cc_count(e0), maps=0, done=false) -%}
+    {%- set ns = namespace(edges=e0_edges, maps=0, done=false) -%}
     {%- set rounds = [(0, ns.edges)] -%}
     {{ log("c360: " ~ this.identifier ~ " round 0: " ~ ns.edges ~ " edges", info=True) }}
 
@@ -119,11 +117,8 @@
                 {% call statement('c360_cc_h' ~ i) -%}
                     {{ get_create_table_as_sql(c360._cc_temp_work_tables(), h_out, c360._cc_contract_a_sql(e_in, m_out)) }}
                 {%- endcall %}
-                {% call statement('c360_cc_e' ~ (i + 1)) -%}
-                    {{ get_create_table_as_sql(c360._cc_temp_work_tables(), e_out, c360._cc_contract_b_sql(h_out, m_out)) }}
-                {%- endcall %}
                 {%- set ns.maps = i + 1 -%}
-                {%- set ns.edges = c360._cc_count(e_out) -%}
+                {%- set ns.edges = c360._cc_create_work_table('c360_cc_e' ~ (i + 1), e_out, c360._cc_contract_b_sql(h_out, m_out)) -%}
                 {%- do rounds.append((i + 1, ns.edges)) -%}
                 {{ log("c360: " ~ this.identifier ~ " round " ~ (i + 1) ~ ": " ~ ns.edges ~ " edges", info=True) }}
             {%- endif -%}
@@ -184,10 +179,9 @@
         {#- the rows to rewrite: nodes of relabelled components and new nodes; then delete + insert
             of those rows only, in this transaction -#}
         {%- set changed = c360._cc_work_relation('cc_c0') -%}
+        {%- set changed_rows = 0 -%}
         {%- if ns.maps > 0 -%}
-            {% call statement('c360_cc_c0') -%}
-                {{ get_create_table_as_sql(c360._cc_temp_work_tables(), changed, c360._cc_changed_sql(existing_relation, final_sql)) }}
-            {%- endcall %}
+            {%- set changed_rows = c360._cc_create_work_table('c360_cc_c0', changed, c360._cc_changed_sql(existing_relation, final_sql)) -%}
             {% call statement('c360_cc_delete') -%}
                 delete from {{ existing_relation }}
                 where node_id in (select node_id from {{ changed }})
@@ -202,7 +196,7 @@
                 select 1 as nothing_to_relabel
             {%- endcall %}
         {%- endif -%}
-        {{ log("c360: " ~ this.identifier ~ " incremental: " ~ (c360._cc_count(changed) if ns.maps > 0 else 0) ~ " nodes relabelled or added", info=True) }}
+        {{ log("c360: " ~ this.identifier ~ " incremental: " ~ changed_rows ~ " nodes relabelled or added", info=True) }}
     {%- else -%}
         {% call statement('main') -%}
             {{ get_create_table_as_sql(False, intermediate_relation, final_sql) }}
@@ -276,11 +270,14 @@
 {% macro _cc_drop_work_tables() -%}
     {%- if c360._cc_temp_work_tables() -%}
         {%- set temp_tables = run_query("select table_name from duckdb_tables() where temporary and lower(table_name) like " ~ c360.sql_string((this.identifier ~ '__cc_') | lower ~ '%')) -%}
-        {%- for name in temp_tables.columns[0].values() -%}
-            {%- if c360._cc_is_work_table_name(name) -%}
-                {% do run_query("drop table if exists temp.main." ~ adapter.quote(name)) %}
-            {%- endif -%}
+        {%- set drops = [] -%}
+        {%- for name in temp_tables.columns[0].values() if c360._cc_is_work_table_name(name) -%}
+            {%- do drops.append("drop table if exists temp.main." ~ adapter.quote(name)) -%}
         {%- endfor -%}
+        {%- if drops | length > 0 -%}
+            {#- one call: DuckDB runs the statements of a string one after another -#}
+            {% do run_query(drops | join(';\n')) %}
+        {%- endif -%}
     {%- endif -%}
     {%- set schema_relation = api.Relation.create(database=this.database, schema=this.schema) -%}
     {%- set prefix = (this.identifier ~ '__cc_') | lower -%}
@@ -299,6 +296,23 @@
     {%- set prefix = (this.identifier ~ '__cc_') | lower -%}
     {%- set lname = (name or '') | string | lower -%}
     {{ return(lname.startswith(prefix) and lname[prefix | length:][:1] in ['e', 'm', 'f', 'h', 'c'] and lname[prefix | length + 1:].isdigit()) }}
+{%- endmacro %}
+
+{#- private: create work table `relation` as `select_sql` (statement `name`) and return its row
+    count: DuckDB's create table as returns it; elsewhere a count(*) -#}
+{% macro _cc_create_work_table(name, relation, select_sql) -%}
+    {%- if adapter.type() == 'duckdb' -%}
+        {% call statement(name, fetch_result=True) -%}
+            {{ get_create_table_as_sql(c360._cc_temp_work_tables(), relation, select_sql) }}
+        {%- endcall %}
+        {%- set created = load_result(name)['table'] -%}
+        {{ return(created.rows[0][0] | int) }}
+    {%- else -%}
+        {% call statement(name) -%}
+            {{ get_create_table_as_sql(c360._cc_temp_work_tables(), relation, select_sql) }}
+        {%- endcall %}
+        {{ return(c360._cc_count(relation)) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- private: select count(*) of a relation as an int -#}

@@ -16,9 +16,9 @@
 
 {#- Incremental runs read only the id rows loaded after the dictionary's last write (load time, not
     event time: a new input's history and rows older than another input's newest count too; an
-    empty dictionary reads every row). A run that writes nothing leaves the watermark where it was,
-    so the next run reads those rows again: rows read again change nothing. New identifiers are
-    appended after the largest node_id in first-seen order, known ones only widen first/last seen. -#}
+    empty dictionary reads every row). Every identifier of the rows read is written: new ones are
+    appended after the largest node_id in first-seen order, known ones rewritten with their first/
+    last seen widened (so updated_at says which identifiers the rows since a run hold). -#}
 {% if is_incremental() %}
 {% set watermark %}coalesce({{ c360.max_timestamp(this, 'updated_at') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }})){% endset %}
 {% endif %}
@@ -133,7 +133,9 @@ numbered as (
 
 widened as (
 
-    -- identifiers seen again: only their first/last seen times can move
+    -- identifiers seen again: only their first/last seen times can move. Every one is rewritten,
+    -- moved or not (new rows usually move last seen anyway): the edges then find the identifiers
+    -- of the rows they read among the rows written here since their last run
     select
         known.node_id,
         known.id_type,
@@ -150,9 +152,6 @@ widened as (
     inner join known
         on known.id_type = seen.id_type
         and known.id_value = seen.id_value
-    where seen.first_seen_at < known.first_seen_at
-        or seen.last_seen_at > known.last_seen_at
-        or (known.first_seen_at is null and seen.first_seen_at is not null)
 
 ),
 
@@ -188,7 +187,7 @@ final as (
 
 select
     final.*,
-    -- the run that wrote the row (new identifier, or first/last seen moved): the id graph
-    -- recomputes only the clusters of identifiers written after it
+    -- the run that wrote the row (the identifier was in the id rows it read): the edges look up
+    -- only these; the id graph recomputes the clusters whose identifiers are new or moved first seen
     {{ c360.run_timestamp() }} as updated_at
 from final

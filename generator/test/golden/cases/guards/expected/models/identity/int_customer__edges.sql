@@ -149,14 +149,13 @@ with distinct_pairs as (
 
 identifiers as (
 
-    select * from {{ ref('int_customer__identifiers') }}
+    select node_id, id_type, id_value from {{ ref('int_customer__identifiers') }}
     {% if is_incremental() %}
-    -- only the identifiers of the values read now (a semi join: the dictionary is not hashed)
-    where id_value in (
-        select value_a from distinct_pairs
-        union all
-        select value_b from distinct_pairs
-    )
+    -- only the identifiers the dictionary wrote after the last write here: the dictionary rewrites
+    -- every identifier of the id rows it reads, and it has read the rows read now (the pre-hook
+    -- c360.check_id_rows), so each of their identifiers was written after those rows were loaded
+    -- (a filter on the newest rows of the dictionary, not a lookup of every value in it)
+    where updated_at > {{ watermark }}
     {% endif %}
 
 ),

@@ -4,7 +4,9 @@
 {#- Incremental runs recompute only the clusters that changed since this table's newest row: those
     with a node the components relabelled or added, or a new identifier, or one whose first seen
     moved (which can change the cluster's oldest identifier). Clusters only grow between
-    full refreshes, so a cluster's members are all found through its current component_id. -#}
+    full refreshes, so a cluster's members are all found through its current component_id. Only
+    the rows that change are written: new identifiers, moved first seen, a new canonical id (the
+    members of the clusters a merge absorbed); the rest of a grown cluster keeps its rows. -#}
 {% if is_incremental() %}
 {% set watermark %}{{ c360.max_timestamp(this, 'updated_at') }}{% endset %}
 {% endif %}
@@ -15,7 +17,11 @@
 with changed_identifiers as (
 
     -- new identifiers, and known ones whose first seen moved (a later last seen changes nothing)
-    select identifiers.node_id
+    select
+        identifiers.node_id,
+        identifiers.id_type,
+        identifiers.id_value,
+        identifiers.first_seen_at
     from {{ ref('int_account__identifiers') }} as identifiers
     left join {{ this }} as graph
         on graph.node_id = identifiers.node_id
@@ -87,15 +93,21 @@ scope as (
 
 clustered as (
 
+    -- the members' rows here (known identifiers: type, value, first seen, their current id), with
+    -- the new and moved identifiers' values from the dictionary
     select
-        identifiers.node_id,
-        identifiers.id_type,
-        identifiers.id_value,
-        identifiers.first_seen_at,
-        scope.component_id
+        scope.node_id,
+        coalesce(changed.id_type, graph.id_type) as id_type,
+        coalesce(changed.id_value, graph.id_value) as id_value,
+        case when changed.node_id is null then graph.first_seen_at else changed.first_seen_at end as first_seen_at,
+        scope.component_id,
+        graph.account_id as previous_account_id,
+        changed.node_id is not null as is_changed
     from scope
-    inner join {{ ref('int_account__identifiers') }} as identifiers
-        on identifiers.node_id = scope.node_id
+    left join {{ this }} as graph
+        on graph.node_id = scope.node_id
+    left join changed_identifiers as changed
+        on changed.node_id = scope.node_id
 
 ),
 
@@ -165,8 +177,14 @@ select
     canonical.account_id,
     clustered.first_seen_at,
     clustered.node_id,
-    -- the run that last (re)computed the row's cluster
+    -- the run that last changed the row
     {{ c360.run_timestamp() }} as updated_at
 from clustered
 inner join canonical
     on canonical.component_id = clustered.component_id
+{% if is_incremental() %}
+-- only the rows that change (an identifier keeps its row while its canonical id stays)
+where clustered.is_changed
+    or clustered.previous_account_id is null
+    or clustered.previous_account_id <> canonical.account_id
+{% endif %}
