@@ -140,6 +140,7 @@ export function emitProject(plan: ProjectPlan): FileMap {
   files.set(`models/marts/${id.mergesModel}.sql`, render('models/marts/id_merges.sql.ejs', common));
   files.set(`models/marts/${id.summaryModel}.sql`, render('models/marts/identity_summary.sql.ejs', common));
   files.set(`models/marts/${id.largestClustersModel}.sql`, render('models/marts/largest_clusters.sql.ejs', common));
+  files.set('tests/identity/assert_edges_unique.sql', render('tests/edges_unique.sql.ejs', common));
   files.set('tests/identity/assert_edges_within_one_cluster.sql', render('tests/edges_within_one_cluster.sql.ejs', common));
   files.set('tests/identity/warn_cluster_size.sql', render('tests/cluster_size_warning.sql.ejs', common));
   files.set(`models/marts/${id.auditModel}.sql`, render('models/marts/identity_audit.sql.ejs', common));

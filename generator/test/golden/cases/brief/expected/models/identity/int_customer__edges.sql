@@ -28,25 +28,25 @@
 with distinct_pairs as (
 
     select
-        'phone' as type_a,
+        'email' as type_a,
         value_a,
-        'email' as type_b,
+        'phone' as type_b,
         value_b,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at
     from (
-        -- app_purchases: phone (phone) with email (email)
+        -- app_purchases: email (email) with phone (phone)
         select
-            c360_phone__phone as value_a,
-            c360_email__email as value_b,
+            c360_email__email as value_a,
+            c360_phone__phone as value_b,
             occurred_at
         from {{ ref('int_app_purchases__ids') }}
-        where c360_phone__phone is not null
-            and c360_email__email is not null
+        where c360_email__email is not null
+            and c360_phone__phone is not null
         {% if is_incremental() %}
             and loaded_at > {{ watermark }}
         {% endif %}
-    ) as phone_email_pairs
+    ) as email_phone_pairs
     group by value_a, value_b
 
     union all
@@ -108,13 +108,9 @@ node_pairs as (
 
 links as (
 
-    select
-        node_a,
-        node_b,
-        min(first_seen_at) as first_seen_at,
-        max(last_seen_at) as last_seen_at
-    from node_pairs
-    group by node_a, node_b
+    -- every id type pair has its own group of distinct value pairs above, and different
+    -- identifiers are different nodes: the node pairs are distinct already
+    select * from node_pairs
 
 )
 

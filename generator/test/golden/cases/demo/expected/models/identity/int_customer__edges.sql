@@ -76,37 +76,37 @@ with distinct_pairs as (
     union all
 
     select
-        'user_id' as type_a,
+        'email' as type_a,
         value_a,
-        'email' as type_b,
+        'user_id' as type_b,
         value_b,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at
     from (
-        -- web_events: user_id (user_id) with context_traits_email (email)
+        -- web_events: context_traits_email (email) with user_id (user_id)
         select
-            c360_user_id__user_id as value_a,
-            c360_email__context_traits_email as value_b,
+            c360_email__context_traits_email as value_a,
+            c360_user_id__user_id as value_b,
             occurred_at
         from {{ ref('int_web_events__ids') }}
-        where c360_user_id__user_id is not null
-            and c360_email__context_traits_email is not null
+        where c360_email__context_traits_email is not null
+            and c360_user_id__user_id is not null
         {% if is_incremental() %}
             and loaded_at > {{ watermark }}
         {% endif %}
         union all
-        -- app_events: user_id (user_id) with email (email)
+        -- app_events: email (email) with user_id (user_id)
         select
-            c360_user_id__user_id as value_a,
-            c360_email__email as value_b,
+            c360_email__email as value_a,
+            c360_user_id__user_id as value_b,
             occurred_at
         from {{ ref('int_app_events__ids') }}
-        where c360_user_id__user_id is not null
-            and c360_email__email is not null
+        where c360_email__email is not null
+            and c360_user_id__user_id is not null
         {% if is_incremental() %}
             and loaded_at > {{ watermark }}
         {% endif %}
-    ) as user_id_email_pairs
+    ) as email_user_id_pairs
     group by value_a, value_b
 
     union all
@@ -184,49 +184,49 @@ with distinct_pairs as (
     union all
 
     select
-        'user_id' as type_a,
+        'phone' as type_a,
+        value_a,
+        'user_id' as type_b,
+        value_b,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from (
+        -- app_events: phone (phone) with user_id (user_id)
+        select
+            c360_phone__phone as value_a,
+            c360_user_id__user_id as value_b,
+            occurred_at
+        from {{ ref('int_app_events__ids') }}
+        where c360_phone__phone is not null
+            and c360_user_id__user_id is not null
+        {% if is_incremental() %}
+            and loaded_at > {{ watermark }}
+        {% endif %}
+    ) as phone_user_id_pairs
+    group by value_a, value_b
+
+    union all
+
+    select
+        'email' as type_a,
         value_a,
         'phone' as type_b,
         value_b,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at
     from (
-        -- app_events: user_id (user_id) with phone (phone)
+        -- app_events: email (email) with phone (phone)
         select
-            c360_user_id__user_id as value_a,
+            c360_email__email as value_a,
             c360_phone__phone as value_b,
             occurred_at
         from {{ ref('int_app_events__ids') }}
-        where c360_user_id__user_id is not null
+        where c360_email__email is not null
             and c360_phone__phone is not null
         {% if is_incremental() %}
             and loaded_at > {{ watermark }}
         {% endif %}
-    ) as user_id_phone_pairs
-    group by value_a, value_b
-
-    union all
-
-    select
-        'phone' as type_a,
-        value_a,
-        'email' as type_b,
-        value_b,
-        min(occurred_at) as first_seen_at,
-        max(occurred_at) as last_seen_at
-    from (
-        -- app_events: phone (phone) with email (email)
-        select
-            c360_phone__phone as value_a,
-            c360_email__email as value_b,
-            occurred_at
-        from {{ ref('int_app_events__ids') }}
-        where c360_phone__phone is not null
-            and c360_email__email is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
-    ) as phone_email_pairs
+    ) as email_phone_pairs
     group by value_a, value_b
 
     union all
@@ -288,13 +288,9 @@ node_pairs as (
 
 links as (
 
-    select
-        node_a,
-        node_b,
-        min(first_seen_at) as first_seen_at,
-        max(last_seen_at) as last_seen_at
-    from node_pairs
-    group by node_a, node_b
+    -- every id type pair has its own group of distinct value pairs above, and different
+    -- identifiers are different nodes: the node pairs are distinct already
+    select * from node_pairs
 
 )
 

@@ -28,49 +28,49 @@
 with distinct_pairs as (
 
     select
-        'user_id' as type_a,
+        'email' as type_a,
         value_a,
-        'email' as type_b,
+        'user_id' as type_b,
         value_b,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at
     from (
-        -- orders: user_id (user_id) with email (email)
+        -- orders: email (email) with user_id (user_id)
         select
-            c360_user_id__user_id as value_a,
-            c360_email__email as value_b,
+            c360_email__email as value_a,
+            c360_user_id__user_id as value_b,
             occurred_at
         from {{ ref('int_orders__ids') }}
-        where c360_user_id__user_id is not null
-            and c360_email__email is not null
+        where c360_email__email is not null
+            and c360_user_id__user_id is not null
         {% if is_incremental() %}
             and loaded_at > {{ watermark }}
         {% endif %}
-    ) as user_id_email_pairs
+    ) as email_user_id_pairs
     group by value_a, value_b
 
     union all
 
     select
-        'user_id' as type_a,
+        'phone' as type_a,
         value_a,
-        'phone' as type_b,
+        'user_id' as type_b,
         value_b,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at
     from (
-        -- orders: user_id (user_id) with phone (phone)
+        -- orders: phone (phone) with user_id (user_id)
         select
-            c360_user_id__user_id as value_a,
-            c360_phone__phone as value_b,
+            c360_phone__phone as value_a,
+            c360_user_id__user_id as value_b,
             occurred_at
         from {{ ref('int_orders__ids') }}
-        where c360_user_id__user_id is not null
-            and c360_phone__phone is not null
+        where c360_phone__phone is not null
+            and c360_user_id__user_id is not null
         {% if is_incremental() %}
             and loaded_at > {{ watermark }}
         {% endif %}
-    ) as user_id_phone_pairs
+    ) as phone_user_id_pairs
     group by value_a, value_b
 
     union all
@@ -180,6 +180,7 @@ node_pairs as (
 
 links as (
 
+    -- two value pairs of one id type can be the same two identifiers in the other order
     select
         node_a,
         node_b,

@@ -65,13 +65,9 @@ node_pairs as (
 
 links as (
 
-    select
-        node_a,
-        node_b,
-        min(first_seen_at) as first_seen_at,
-        max(last_seen_at) as last_seen_at
-    from node_pairs
-    group by node_a, node_b
+    -- every id type pair has its own group of distinct value pairs above, and different
+    -- identifiers are different nodes: the node pairs are distinct already
+    select * from node_pairs
 
 )
 
