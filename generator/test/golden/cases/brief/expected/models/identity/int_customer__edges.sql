@@ -118,10 +118,12 @@ links as (
 
 , known as (
 
-    -- only the known links of the nodes linked now (a semi join)
-    select *
+    -- only the known links of the identifiers read now (a semi join on the dictionary's newest
+    -- rows: their estimate stays below this table's, so the planner hashes them, not this table;
+    -- with links as the filter it could not tell and hashed every known link)
+    select node_a, node_b, first_seen_at, last_seen_at
     from {{ this }}
-    where node_a in (select node_a from links)
+    where node_a in (select node_id from identifiers)
 
 ),
 
