@@ -91,15 +91,19 @@
         )
     {%- endset -%}
     {%- set query -%}
+        with dictionary_run as (
+            select {{ last_run }} as last_run
+        )
         select model_name, cast(loaded_at as {{ dbt.type_string() }}) as loaded_at, cast(last_run as {{ dbt.type_string() }}) as last_run
         from (
         {%- for name, relation in tables %}
             select
                 {{ c360.sql_string(name) }} as model_name,
-                max(loaded_at) as loaded_at,
-                {{ last_run }} as last_run
-            from {{ relation }}
-            where loaded_at > {{ last_run }}
+                max(id_rows.loaded_at) as loaded_at,
+                max(dictionary_run.last_run) as last_run
+            from {{ relation }} as id_rows
+            cross join dictionary_run
+            where id_rows.loaded_at > dictionary_run.last_run
             {% if not loop.last %}union all{% endif %}
         {%- endfor %}
         ) as loaded_later

@@ -301,18 +301,14 @@
 {#- private: create work table `relation` as `select_sql` (statement `name`) and return its row
     count: DuckDB's create table as returns it; elsewhere a count(*) -#}
 {% macro _cc_create_work_table(name, relation, select_sql) -%}
-    {%- if adapter.type() == 'duckdb' -%}
-        {% call statement(name, fetch_result=True) -%}
-            {{ get_create_table_as_sql(c360._cc_temp_work_tables(), relation, select_sql) }}
-        {%- endcall %}
-        {%- set created = load_result(name)['table'] -%}
-        {{ return(created.rows[0][0] | int) }}
-    {%- else -%}
-        {% call statement(name) -%}
-            {{ get_create_table_as_sql(c360._cc_temp_work_tables(), relation, select_sql) }}
-        {%- endcall %}
-        {{ return(c360._cc_count(relation)) }}
+    {%- set counted = adapter.type() == 'duckdb' -%}
+    {% call statement(name, fetch_result=counted) -%}
+        {{ get_create_table_as_sql(c360._cc_temp_work_tables(), relation, select_sql) }}
+    {%- endcall %}
+    {%- if counted -%}
+        {{ return(load_result(name)['table'].rows[0][0] | int) }}
     {%- endif -%}
+    {{ return(c360._cc_count(relation)) }}
 {%- endmacro %}
 
 {#- private: select count(*) of a relation as an int -#}

@@ -1,12 +1,11 @@
 // The c360_state_table materialization (macros/materializations/state_table.sql) on real dbt and
 // DuckDB, in a hand-made project: created once, its rows kept by later runs and --full-refresh,
 // missing columns added, a view under its name refused with a fix.
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/dbt/locate.js';
 import { withDuckDb } from '../../src/warehouse/duckdb.js';
-import { runDbt } from '../helpers/dbt.js';
+import { runDbt, writeVendoredMacroProject } from '../helpers/dbt.js';
 import { execSql } from '../support/build.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -14,13 +13,7 @@ const dir = tempDir('state-table');
 const dbPath = join(dir, 'state.duckdb');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-mkdirSync(join(dir, 'models'), { recursive: true });
-cpSync(join(PACKAGE_ROOT, 'macros'), join(dir, 'macros', 'c360'), { recursive: true });
-writeFileSync(join(dir, 'dbt_project.yml'), 'name: c360\nversion: "1.0.0"\nprofile: c360\nmodel-paths: ["models"]\nmacro-paths: ["macros"]\n');
-writeFileSync(
-  join(dir, 'profiles.yml'),
-  `c360:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: ${JSON.stringify(dbPath)}\n      threads: 1\n`,
-);
+writeVendoredMacroProject(dir, dbPath);
 
 const model = (columns: string[]) =>
   writeFileSync(

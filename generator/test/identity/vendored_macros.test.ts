@@ -1,11 +1,10 @@
 // Decision 0001: a project named `c360` with this repo's macros copied to macros/c360/ runs with
 // plain `dbt build` (no deps). Also checks the compiler errors for bad macro arguments.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/dbt/locate.js';
-import { runDbt } from '../helpers/dbt.js';
+import { runDbt, writeVendoredMacroProject } from '../helpers/dbt.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'c360-vendored-'));
 const projectDir = join(tmp, 'project');
@@ -20,23 +19,9 @@ const models: Record<string, string> = {
   bad_max_rounds: "{{ config(materialized='c360_connected_components', max_rounds=0) }}\nselect 1 as node_a, 2 as node_b\n",
 };
 
-function writeProject() {
-  mkdirSync(join(projectDir, 'models'), { recursive: true });
-  cpSync(join(PACKAGE_ROOT, 'macros'), join(projectDir, 'macros', 'c360'), { recursive: true });
-  writeFileSync(
-    join(projectDir, 'dbt_project.yml'),
-    'name: c360\nversion: "1.0.0"\nconfig-version: 2\nprofile: generated\nmacro-paths: ["macros"]\nmodel-paths: ["models"]\n',
-  );
-  writeFileSync(
-    join(projectDir, 'profiles.yml'),
-    `generated:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: "${join(tmp, 'w.duckdb')}"\n      threads: 1\n`,
-  );
-  for (const [name, sql] of Object.entries(models)) writeFileSync(join(projectDir, 'models', `${name}.sql`), sql);
-}
-
 describe('vendored macros (docs/decisions/0001)', () => {
   it('a project named c360 with macros/c360/ builds with no dbt deps; bad args raise named errors', async () => {
-    writeProject();
+    writeVendoredMacroProject(projectDir, join(tmp, 'w.duckdb'), models);
     const ok = await runDbt(projectDir, ['build', '-s', 'ok_ids', 'ok_components']);
     expect(ok.exitCode, ok.output).toBe(0);
 
