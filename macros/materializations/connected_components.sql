@@ -33,6 +33,11 @@
           node_b, saying when each edge was last written. Incremental runs then read only the edges
           with edges_updated_at > max(updated_at) of the previous result, instead of lifting every
           edge (an edge written in the same run as the previous result was already resolved then).
+          distinct_edges (default false): true promises that the model's edges are distinct
+          unordered pairs. A full build then reads them where they are instead of copying them
+          into a normalised, deduplicated round-0 table; the __rounds row 0 counts the model's
+          non-self edges. A broken promise costs only that count: round 0 reads both directions
+          and the contraction normalises and deduplicates.
   Round tables <identifier>__cc_e<N>, __cc_h<N>, __cc_m<N>, __cc_f<N>, __cc_c<N>: temporary tables
   on DuckDB, side tables in the target schema elsewhere (dropped at the end, and at the start if
   a crashed run left them); side table in the target schema: <identifier>__rounds (round, edges): the edge
@@ -83,9 +88,17 @@
 
     {#- round 0: the model's edges, normalised (a < b), distinct, without self-loops; incremental:
         only the edges that join two previous components or touch a new node, lifted to labels -#}
+    {%- set distinct_edges = config.get('distinct_edges', false) -%}
+    {%- if distinct_edges is not sameas true and distinct_edges is not sameas false -%}
+        {{ exceptions.raise_compiler_error("c360_connected_components: model " ~ this ~ ": distinct_edges must be true or false, got " ~ distinct_edges) }}
+    {%- endif -%}
     {%- set e0 = c360._cc_work_relation('cc_e0') -%}
     {%- if incremental -%}
         {%- set e0_edges = c360._cc_create_work_table('c360_cc_e0', e0, c360._cc_lifted_edges_sql(sql, existing_relation, edges_updated_at)) -%}
+    {%- elif distinct_edges -%}
+        {#- the model promises distinct unordered pairs: round 0 reads them where they are (no copy) -#}
+        {%- set e0 = '(' ~ c360._cc_model_edges_sql(sql) ~ ')' -%}
+        {%- set e0_edges = c360._cc_count(e0 ~ ' as model_edges') -%}
     {%- else -%}
         {%- set e0_edges = c360._cc_create_work_table('c360_cc_e0', e0, c360._cc_initial_edges_sql(sql)) -%}
     {%- endif -%}
@@ -104,7 +117,7 @@
                 {% do adapter.commit() %}
                 {{ exceptions.raise_compiler_error("c360_connected_components: model " ~ this ~ " did not converge: round " ~ i ~ " still has " ~ ns.edges ~ " edges after max_rounds=" ~ max_rounds ~ "; raise config max_rounds or check the edge list") }}
             {%- else -%}
-                {%- set e_in = c360._cc_work_relation('cc_e' ~ i) -%}
+                {%- set e_in = e0 if i == 0 else c360._cc_work_relation('cc_e' ~ i) -%}
                 {%- set m_out = c360._cc_work_relation('cc_m' ~ i) -%}
                 {%- set e_out = c360._cc_work_relation('cc_e' ~ (i + 1)) -%}
                 {% call statement('c360_cc_m' ~ i) -%}
@@ -340,6 +353,21 @@
         and node_a <> node_b
 {%- endmacro %}
 
+{#- private: the model's edges as they are, without self-loops and nulls (config distinct_edges:
+    the model promises distinct unordered pairs, so nothing is normalised or deduplicated; round 0
+    reads both directions anyway, and contraction normalises) -#}
+{% macro _cc_model_edges_sql(model_sql) -%}
+    select
+        cast(node_a as {{ dbt.type_bigint() }}) as node_a,
+        cast(node_b as {{ dbt.type_bigint() }}) as node_b
+    from (
+        {{ model_sql }}
+    ) as model_sql
+    where node_a is not null
+        and node_b is not null
+        and node_a <> node_b
+{%- endmacro %}
+
 {#- private: round i's representative of every node: argmin over N[v] of (round_hash(u, i), u);
     round 0 takes the smallest node of N[v] instead (a plain group by, no hash, join or window:
     several times cheaper on the full input graph, and node ids numbered in first-seen order put
@@ -351,25 +379,62 @@
         v as node_id,
         case when min(u) < v then min(u) else v end as rep
     from (
-        select node_a as v, node_b as u from {{ edges }}
+        select node_a as v, node_b as u from {{ edges }} as edges
         union all
-        select node_b as v, node_a as u from {{ edges }}
+        select node_b as v, node_a as u from {{ edges }} as edges
     ) as neighbours
     group by v
     {%- else %}
+    {{ c360.cc_round_representatives(edges, round_number) }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- internal (dispatched): round_number's (>= 1) representative of every node of `edges`, the
+    argmin over N[v] of c360.round_hash(u, round_number). Any node of N[v] is a correct choice
+    (the contraction keeps every component connected); the smallest hash makes the graph shrink
+    geometrically. Ties of the hash are broken by the node id here; which of two tied nodes wins
+    changes at most the number of rounds, never the components. -#}
+{% macro cc_round_representatives(edges, round_number) -%}
+    {{ return(adapter.dispatch('cc_round_representatives', 'c360')(edges, round_number)) }}
+{%- endmacro %}
+
+{#- DuckDB: one group by over both directions of the edges with arg_min, and v itself compared
+    after it (no node list, no join with a hash table, no window: ~2x faster on 3.5M edges) -#}
+{% macro duckdb__cc_round_representatives(edges, round_number) -%}
+    with neighbours as (
+        select node_a as v, node_b as u, {{ c360.round_hash('node_b', round_number) }} as h from {{ edges }} as edges
+        union all
+        select node_b as v, node_a as u, {{ c360.round_hash('node_a', round_number) }} as h from {{ edges }} as edges
+    ),
+    best as (
+        select v, arg_min(u, h) as best_u, min(h) as best_h
+        from neighbours
+        group by v
+    ),
+    own as (
+        select v, best_u, best_h, {{ c360.round_hash('v', round_number) }} as own_h
+        from best
+    )
+    select
+        v as node_id,
+        case when own_h < best_h or (own_h = best_h and v < best_u) then v else best_u end as rep
+    from own
+{%- endmacro %}
+
+{% macro default__cc_round_representatives(edges, round_number) -%}
     with nodes as (
-        select node_a as node_id from {{ edges }}
+        select node_a as node_id from {{ edges }} as edges
         union
-        select node_b as node_id from {{ edges }}
+        select node_b as node_id from {{ edges }} as edges
     ),
     hashed as (
         select node_id, {{ c360.round_hash('node_id', round_number) }} as h
         from nodes
     ),
     closed_neighbourhood as (
-        select node_a as v, node_b as u from {{ edges }}
+        select node_a as v, node_b as u from {{ edges }} as edges
         union all
-        select node_b as v, node_a as u from {{ edges }}
+        select node_b as v, node_a as u from {{ edges }} as edges
         union all
         select node_id as v, node_id as u from nodes
     ),
@@ -388,7 +453,6 @@
     select v as node_id, u as rep
     from ranked
     where rank_in_neighbourhood = 1
-    {%- endif %}
 {%- endmacro %}
 
 {#- private: contraction step 1, map node_a through the round's map -#}

@@ -142,32 +142,11 @@ clustered as (
 
 {% endif %}
 
-oldest as (
+canonical as (
 
     -- a cluster is named after its oldest identifier (first seen; ties by type, then value), so a
     -- growing cluster keeps its id, the older id survives a merge, and rebuilds reproduce it
-    select
-        component_id,
-        id_type,
-        id_value,
-        row_number() over (
-            partition by component_id
-            order by
-                first_seen_at nulls last,
-                id_type,
-                id_value
-        ) as age_rank
-    from clustered
-
-),
-
-canonical as (
-
-    select
-        component_id,
-        {{ c360.canonical_id('id_type', 'id_value') }} as customer_id
-    from oldest
-    where age_rank = 1
+    {{ c360.canonical_ids('clustered', 'customer_id') }}
 
 )
 

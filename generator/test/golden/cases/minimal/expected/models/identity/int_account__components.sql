@@ -4,13 +4,16 @@
 {{ config(
     materialized='c360_connected_components',
     edges_updated_at='updated_at',
+    distinct_edges=true,
     pre_hook="{{ c360.check_identity_rules(ref('int_account__identity_rules'), upstream=['int_signups__ids', 'int_account__identifiers', 'int_account__edges'], rebuild=['int_signups__ids+']) }}",
     post_hook="{{ c360.record_identity_rules(ref('int_account__identity_rules')) }}"
 ) }}
 
 -- The edge list; the c360_connected_components materialization resolves it into
 -- (node_id, component_id, updated_at) by randomized contraction, one table per round;
--- incremental runs read only the edges written after its newest row (edges_updated_at).
+-- incremental runs read only the edges written after its newest row (edges_updated_at). The
+-- edges are distinct pairs with node_a < node_b (assert_edges_unique), so a full build reads them
+-- where they are (distinct_edges).
 select
     node_a,
     node_b,
