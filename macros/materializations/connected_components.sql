@@ -123,6 +123,7 @@
                 {% call statement('c360_cc_m' ~ i) -%}
                     {{ get_create_table_as_sql(c360._cc_temp_work_tables(), m_out, c360._cc_representatives_sql(e_in, i)) }}
                 {%- endcall %}
+                {% do c360._cc_settle() %}
                 {%- set h_out = c360._cc_work_relation('cc_h' ~ i) -%}
                 {#- two single-join steps: a one-query double join lets a planner without statistics
                     (DuckDB on tables created in the open transaction) pair the two map scans on
@@ -130,6 +131,7 @@
                 {% call statement('c360_cc_h' ~ i) -%}
                     {{ get_create_table_as_sql(c360._cc_temp_work_tables(), h_out, c360._cc_contract_a_sql(e_in, m_out)) }}
                 {%- endcall %}
+                {% do c360._cc_settle() %}
                 {%- set ns.maps = i + 1 -%}
                 {%- set ns.edges = c360._cc_create_work_table('c360_cc_e' ~ (i + 1), e_out, c360._cc_contract_b_sql(h_out, m_out)) -%}
                 {%- do rounds.append((i + 1, ns.edges)) -%}
@@ -160,6 +162,7 @@
                 {% call statement('c360_cc_f' ~ i) -%}
                     {{ get_create_table_as_sql(c360._cc_temp_work_tables(), f_out, c360._cc_compose_sql(c360._cc_work_relation('cc_m' ~ i), ns.labels)) }}
                 {%- endcall %}
+                {% do c360._cc_settle() %}
                 {%- set ns.labels = f_out -%}
             {%- endfor -%}
             {%- set final_sql -%}
@@ -318,10 +321,23 @@
     {% call statement(name, fetch_result=counted) -%}
         {{ get_create_table_as_sql(c360._cc_temp_work_tables(), relation, select_sql) }}
     {%- endcall %}
+    {% do c360._cc_settle() %}
     {%- if counted -%}
         {{ return(load_result(name)['table'].rows[0][0] | int) }}
     {%- endif -%}
     {{ return(c360._cc_count(relation)) }}
+{%- endmacro %}
+
+{#- private: commit the work table just created, where work tables are temporary (DuckDB). DuckDB
+    keeps no statistics for a table created in the open transaction: the next statement's planner
+    then estimates 0-1 rows for it and sizes its joins and aggregates for that (measured at 10M:
+    e.g. round 1's contraction 2.6 s -> 3.6 s, and ~7 s over the whole build). Only temporary
+    work tables are committed here; the model's table changes only in the last statements, which
+    still run in one transaction (the next statement opens it). -#}
+{% macro _cc_settle() -%}
+    {%- if c360._cc_temp_work_tables() -%}
+        {% do adapter.commit() %}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- private: select count(*) of a relation as an int -#}
