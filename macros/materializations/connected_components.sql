@@ -346,33 +346,11 @@
     {{ return(result.columns[0].values()[0] | int) }}
 {%- endmacro %}
 
-{#- private: the model's edges, normalised (a < b), distinct, without self-loops and nulls;
-    `where` (SQL over the model's columns) keeps only some of them -#}
-{% macro _cc_initial_edges_sql(model_sql, where=none) -%}
-    with model_edges as (
-        select
-            cast(node_a as {{ dbt.type_bigint() }}) as node_a,
-            cast(node_b as {{ dbt.type_bigint() }}) as node_b
-        from (
-            {{ model_sql }}
-        ) as model_sql
-        {%- if where is not none %}
-        where {{ where }}
-        {%- endif %}
-    )
-    select distinct
-        case when node_a < node_b then node_a else node_b end as node_a,
-        case when node_a < node_b then node_b else node_a end as node_b
-    from model_edges
-    where node_a is not null
-        and node_b is not null
-        and node_a <> node_b
-{%- endmacro %}
-
-{#- private: the model's edges as they are, without self-loops and nulls (config distinct_edges:
-    the model promises distinct unordered pairs, so nothing is normalised or deduplicated; round 0
-    reads both directions anyway, and contraction normalises) -#}
-{% macro _cc_model_edges_sql(model_sql) -%}
+{#- private: the model's edges as they are, without self-loops and nulls; `where` (SQL over the
+    model's columns, alias model_sql) keeps only some of them. Config distinct_edges reads these
+    directly in round 0 (the model promises distinct unordered pairs; round 0 reads both
+    directions anyway, and the contraction normalises) -#}
+{% macro _cc_model_edges_sql(model_sql, where=none) -%}
     select
         cast(node_a as {{ dbt.type_bigint() }}) as node_a,
         cast(node_b as {{ dbt.type_bigint() }}) as node_b
@@ -382,6 +360,20 @@
     where node_a is not null
         and node_b is not null
         and node_a <> node_b
+        {%- if where is not none %}
+        and {{ where }}
+        {%- endif %}
+{%- endmacro %}
+
+{#- private: the model's edges, normalised (a < b), distinct, without self-loops and nulls;
+    `where` as in _cc_model_edges_sql -#}
+{% macro _cc_initial_edges_sql(model_sql, where=none) -%}
+    select distinct
+        case when node_a < node_b then node_a else node_b end as node_a,
+        case when node_a < node_b then node_b else node_a end as node_b
+    from (
+        {{ c360._cc_model_edges_sql(model_sql, where) }}
+    ) as model_pairs
 {%- endmacro %}
 
 {#- private: round i's representative of every node: argmin over N[v] of (round_hash(u, i), u);
