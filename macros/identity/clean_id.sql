@@ -39,7 +39,7 @@
         {%- do checks.append(c360._is_all_zeros(value)) -%}
         {%- if normalize == 'phone' -%}
             {%- set raw_digits = c360.regex_replace_all("cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")", "'[^0-9]'", "''") -%}
-            {%- do checks.append("(" ~ raw_digits ~ " <> '' and " ~ dbt.replace(raw_digits, "'0'", "''") ~ " = '')") -%}
+            {%- do checks.append(c360._is_all_zeros(raw_digits)) -%}
         {%- endif -%}
     {%- endif -%}
     {%- if exclude_values | length > 0 -%}
@@ -83,8 +83,8 @@
     {{ c360.in_list('lower(' ~ value ~ ')', literals) }}
 {%- endmacro %}
 
-{#- private: true when the non-empty string `value` is made only of zeros. The range test first:
-    every such value sorts in ['0', '1'), and engines that evaluate `and` lazily (DuckDB in a case
+{#- private: true when the string `value` is made only of zeros (never for ''). The range test
+    first: every such value sorts in ['0', '1') and '' sorts before it, and engines that evaluate `and` lazily (DuckDB in a case
     condition) then build the replaced string only for values that start with '0' (measured:
     normalising the 19.8M rows of the 10M bench ~3.5 s faster than the replace alone) -#}
 {% macro _is_all_zeros(value) -%}

@@ -10,7 +10,8 @@
 
   Algorithm: randomized contraction (Bögeholz, Brand, Todor 2020), O(log n) rounds, one
   `create table as` per round. Round i:
-    m_i(v)  = the node u of N[v] (v and its neighbours) with the smallest (c360.round_hash(u, i), u);
+    m_i(v)  = the node u of N[v] (v and its neighbours) with the smallest c360.round_hash(u, i) (ties:
+              c360.cc_round_representatives);
               in round 0 simply the smallest node of N[v] (cheaper on the full graph; see below)
     e_{i+1} = distinct (least(m_i(a), m_i(b)), greatest(...)) over e_i, self-loops dropped
   until no edges remain (a converged cluster's edges become self-loops, so it leaves the working
@@ -120,18 +121,12 @@
                 {%- set e_in = e0 if i == 0 else c360._cc_work_relation('cc_e' ~ i) -%}
                 {%- set m_out = c360._cc_work_relation('cc_m' ~ i) -%}
                 {%- set e_out = c360._cc_work_relation('cc_e' ~ (i + 1)) -%}
-                {% call statement('c360_cc_m' ~ i) -%}
-                    {{ get_create_table_as_sql(c360._cc_temp_work_tables(), m_out, c360._cc_representatives_sql(e_in, i)) }}
-                {%- endcall %}
-                {% do c360._cc_settle() %}
+                {% do c360._cc_build_work_table('c360_cc_m' ~ i, m_out, c360._cc_representatives_sql(e_in, i)) %}
                 {%- set h_out = c360._cc_work_relation('cc_h' ~ i) -%}
                 {#- two single-join steps: a one-query double join lets a planner without statistics
                     (DuckDB on tables created in the open transaction) pair the two map scans on
                     rep <> rep as a nested-loop join, quadratic in the node count -#}
-                {% call statement('c360_cc_h' ~ i) -%}
-                    {{ get_create_table_as_sql(c360._cc_temp_work_tables(), h_out, c360._cc_contract_a_sql(e_in, m_out)) }}
-                {%- endcall %}
-                {% do c360._cc_settle() %}
+                {% do c360._cc_build_work_table('c360_cc_h' ~ i, h_out, c360._cc_contract_a_sql(e_in, m_out)) %}
                 {%- set ns.maps = i + 1 -%}
                 {%- set ns.edges = c360._cc_create_work_table('c360_cc_e' ~ (i + 1), e_out, c360._cc_contract_b_sql(h_out, m_out)) -%}
                 {%- do rounds.append((i + 1, ns.edges)) -%}
@@ -159,10 +154,7 @@
             {%- set ns.labels = c360._cc_work_relation('cc_m' ~ (ns.maps - 1)) -%}
             {%- for i in range(ns.maps - 2, 0, -1) -%}
                 {%- set f_out = c360._cc_work_relation('cc_f' ~ i) -%}
-                {% call statement('c360_cc_f' ~ i) -%}
-                    {{ get_create_table_as_sql(c360._cc_temp_work_tables(), f_out, c360._cc_compose_sql(c360._cc_work_relation('cc_m' ~ i), ns.labels)) }}
-                {%- endcall %}
-                {% do c360._cc_settle() %}
+                {% do c360._cc_build_work_table('c360_cc_f' ~ i, f_out, c360._cc_compose_sql(c360._cc_work_relation('cc_m' ~ i), ns.labels)) %}
                 {%- set ns.labels = f_out -%}
             {%- endfor -%}
             {%- set final_sql -%}
@@ -314,14 +306,20 @@
     {{ return(lname.startswith(prefix) and lname[prefix | length:][:1] in ['e', 'm', 'f', 'h', 'c'] and lname[prefix | length + 1:].isdigit()) }}
 {%- endmacro %}
 
+{#- private: create work table `relation` as `select_sql` (statement `name`) and settle it;
+    fetch_result keeps what the statement returns (DuckDB's create table as: the row count) -#}
+{% macro _cc_build_work_table(name, relation, select_sql, fetch_result=false) -%}
+    {% call statement(name, fetch_result=fetch_result) -%}
+        {{ get_create_table_as_sql(c360._cc_temp_work_tables(), relation, select_sql) }}
+    {%- endcall %}
+    {% do c360._cc_settle() %}
+{%- endmacro %}
+
 {#- private: create work table `relation` as `select_sql` (statement `name`) and return its row
     count: DuckDB's create table as returns it; elsewhere a count(*) -#}
 {% macro _cc_create_work_table(name, relation, select_sql) -%}
     {%- set counted = adapter.type() == 'duckdb' -%}
-    {% call statement(name, fetch_result=counted) -%}
-        {{ get_create_table_as_sql(c360._cc_temp_work_tables(), relation, select_sql) }}
-    {%- endcall %}
-    {% do c360._cc_settle() %}
+    {% do c360._cc_build_work_table(name, relation, select_sql, fetch_result=counted) %}
     {%- if counted -%}
         {{ return(load_result(name)['table'].rows[0][0] | int) }}
     {%- endif -%}
@@ -400,8 +398,9 @@
 {#- internal (dispatched): round_number's (>= 1) representative of every node of `edges`, the
     argmin over N[v] of c360.round_hash(u, round_number). Any node of N[v] is a correct choice
     (the contraction keeps every component connected); the smallest hash makes the graph shrink
-    geometrically. Ties of the hash are broken by the node id here; which of two tied nodes wins
-    changes at most the number of rounds, never the components. -#}
+    geometrically. default breaks ties of the hash by the node id; DuckDB's arg_min breaks ties
+    between neighbours either way. Which of two tied nodes wins changes at most the number of
+    rounds, never the components. -#}
 {% macro cc_round_representatives(edges, round_number) -%}
     {{ return(adapter.dispatch('cc_round_representatives', 'c360')(edges, round_number)) }}
 {%- endmacro %}
