@@ -5,6 +5,7 @@
 // user_id and anon_id share the highest priority, so no level drops the links between them and
 // the final cut is what resolves these clusters (the only level drops email).
 
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDbt } from '../../src/dbt/run.js';
 import { checkKeptLinks } from '../helpers/kept-links.js';
@@ -227,5 +228,62 @@ describe('the final cut re-splits what it leaves of a cluster', () => {
 
     const kept = await checkKeptLinks(built.query, built.plan);
     expect([kept.disconnected, kept.crossing]).toEqual([[], []]);
+  });
+
+  // Last: it adds a row, then rebuilds everything.
+  it('a late row: an identifier first seen before every other, loaded only now, is kept as a full refresh keeps it', async () => {
+    // u0 was first seen before every identifier of the first run, in a row loaded only now (read
+    // through c360_lookback_hours: 2024-12-31 is 91 days before the newest visit), with b3 of u3's
+    // cluster: the dictionary numbers it after every known identifier, but it is the oldest
+    // user_id of that cluster, so u0 stays and u3, u4 are cut loose
+    await execSql(built.dbPath, `insert into shop.visits values ('b3', 'u0', timestamp '2024-12-31');`);
+    const r = await runDbt({ projectDir: built.dir, args: ['build'], vars: { c360_lookback_hours: '2400' }, stream: false });
+    expect(r.exitCode, r.output.slice(-3000)).toBe(0);
+    expect(r.counts!.fail + r.counts!.error).toBe(0);
+    const [{ newest }] = await built.query(`
+      select max(node_id) = (select node_id from main.int_customer__identifiers where id_value = 'u0') as newest
+      from main.int_customer__identifiers`);
+    expect(newest).toBe(true);
+
+    const sorted = (groups: string[][]) => groups.map((g) => [...g].sort()).sort();
+    expect(sorted(await clustersOf(['u0', 'u3', 'u4', 'b1', 'b2', 'b3']))).toEqual([['b1', 'b2', 'b3', 'u0'], ['u3'], ['u4']]);
+    // named after its oldest identifier: b3 was first seen in the same late row as u0 (a tie
+    // broken by type, anon_id before user_id)
+    expect(await customerOf('b1')).toBe(createHash('md5').update('anon_id:b3').digest('hex'));
+    const cuts = async () =>
+      built.query(`
+        select ids.id_type, ids.id_value, r.cut_reason
+        from main.int_customer__resolved_components r
+        join main.int_customer__identifiers ids using (node_id)
+        order by ids.id_type, ids.id_value`);
+    const graph = async () => built.query('select id_type, id_value, customer_id, first_seen_at from main.customer_id_graph order by id_type, id_value');
+    const audit = async () =>
+      built.query(`
+        select id_type, id_value, other_id_type, other_id_value, reason, detail
+        from main.customer_identity_audit order by all`);
+    const incremental = { graph: await graph(), audit: await audit() };
+    expect((await cuts()).filter((c) => ['u0', 'u3', 'u4'].includes(String(c.id_value)))).toEqual([
+      { id_type: 'user_id', id_value: 'u0', cut_reason: null },
+      { id_type: 'user_id', id_value: 'u3', cut_reason: 'limit:user_id' },
+      { id_type: 'user_id', id_value: 'u4', cut_reason: 'limit:user_id' },
+    ]);
+
+    // a full refresh over the same rows gives the same customers and cuts
+    const full = await runDbt({ projectDir: built.dir, args: ['build', '--full-refresh'], stream: false });
+    expect(full.exitCode, full.output.slice(-3000)).toBe(0);
+    expect(full.counts!.fail + full.counts!.error).toBe(0);
+    // renumbered in first-seen order: b3 and u0 (the late row) first, before every other identifier
+    const firstTwo = await built.query(`select id_value from main.int_customer__identifiers where node_id <= 2 order by node_id`);
+    expect(firstTwo.map((x) => x.id_value)).toEqual(['b3', 'u0']);
+    expect(await graph()).toEqual(incremental.graph);
+    expect(await audit()).toEqual(incremental.audit);
+    expect(incremental.audit.filter((a) => a.reason === 'limit:user_id').map((a) => [a.id_value, a.other_id_value])).toEqual([
+      ['kit', 'a-9'],
+      ['kit', 'cat'],
+      ['u2', 'a3'],
+      ['u2', 'a4'],
+      ['u3', 'b1'],
+      ['u4', 'b2'],
+    ]);
   });
 });

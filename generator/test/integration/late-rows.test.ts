@@ -185,7 +185,12 @@ describe('incremental identity runs read id rows by load time (decision 0007)', 
     // watermark of int_web__ids decides whether it is read, and c360_lookback_hours moves it back
     const older: Row[] = [['web', '2026-02-15 10:00:00', 'p2@example.org', 'dev-3']];
     await p.load(['web'], older);
-    ok(await p.dbt('build', '--vars', '{c360_lookback_hours: 168}'));
+    // a var that is not a whole number of hours stops the run with the fix, before any SQL
+    const bad = await p.dbt('run', '--select', 'int_web__ids', '--vars', '{c360_lookback_hours: "a week"}');
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.output).toContain("var c360_lookback_hours must be a whole number of hours, 0 or more; got 'a week'");
+    // given as a string (JSON from a scheduler) it works as the number
+    ok(await p.dbt('build', '--vars', '{"c360_lookback_hours": "168"}'));
     graph = await p.graph();
     expect(graph).toEqual(oracle([...HISTORY, ...late, ...older]));
     expect(personOf(graph, 'email:p2@example.org')).toBe(personOf(graph, 'device_id:dev-3'));

@@ -2,14 +2,16 @@
 -- The final cut of the over-stitching guards, over the clusters after the last level (the first
 -- connected-components pass, overridden by the shared re-split and every limit level: int_customer__components_unshared, int_customer__components_l1, int_customer__components_l2, int_customer__components_l3).
 -- A cluster still over a limit there (e.g. two user_ids in one row) keeps its oldest identifiers
--- (smallest node_id): the rest of the over-limit type, then the identifiers beyond max_cluster_size, are cut loose
+-- (first seen, a null one last; ties by type, then value): the rest of the over-limit type, then the identifiers beyond max_cluster_size, are cut loose
 -- as singletons (cut_reason says why; the audit lists their links). A shared identifier is cut
 -- loose too (the shared re-split already left it on its own). cluster_cuts counts what the cut
 -- took out of each cluster: int_customer__components_after_cut
 -- re-splits the rest of those clusters over the links that remain.
+-- Age is compared by first seen, not by node_id: identifiers an incremental run adds are numbered
+-- after every known one, even when a late row saw them first, and a full refresh must cut the same.
 with identifiers as (
 
-    select node_id, id_type from {{ ref('int_customer__identifiers') }}
+    select node_id, id_type, id_value, first_seen_at from {{ ref('int_customer__identifiers') }}
 
 ),
 
@@ -43,10 +45,12 @@ ranked as (
         labels.node_id,
         labels.component_id,
         identifiers.id_type,
+        identifiers.id_value,
+        identifiers.first_seen_at,
         case when shared.node_id is null then 0 else 1 end as is_shared,
         row_number() over (
             partition by labels.component_id, identifiers.id_type, case when shared.node_id is null then 0 else 1 end
-            order by labels.node_id
+            order by identifiers.first_seen_at nulls last, identifiers.id_value
         ) as rank_in_type
     from labels
     inner join identifiers
@@ -61,6 +65,9 @@ type_cut as (
     select
         node_id,
         component_id,
+        id_type,
+        id_value,
+        first_seen_at,
         case
             when is_shared = 1 then 'shared_identifier'
             when id_type = 'user_id' and rank_in_type > 1 then 'limit:user_id'
@@ -79,7 +86,7 @@ size_ranked as (
         cut_reason,
         row_number() over (
             partition by component_id, case when cut_reason is null then 0 else 1 end
-            order by node_id
+            order by first_seen_at nulls last, id_type, id_value
         ) as rank_in_cluster
     from type_cut
 
