@@ -380,15 +380,68 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
   // with --repeat, every full build starts from the generated data alone (a copy of it)
   const dataCopy = `${dbPath}.data`;
   if (repeat > 1) copyFileSync(dbPath, dataCopy);
+  // BENCH_KEEP_DB=1 keeps the database as the incremental run finds it, to replay that run (copy it
+  // back over c360.duckdb) while profiling; --repeat restores it before every incremental run
+  // after the first
+  const preIncremental = `${dbPath}.pre-incremental`;
 
-  // (a) our generated models and (b') union-find over the identifier pairs of the raw events,
-  // taking turns, `repeat` times: the machine's noise falls on both sides alike
+  // Each repetition runs (a) our full build, (b') union-find over the identifier pairs of the raw
+  // events, and (d) the incremental run with a 1% edge delta (from the same starting database every
+  // time), one after the other. The incremental percentage is taken per repetition, of the full
+  // build just before it: this machine's speed drifts over minutes, and a full build and an
+  // incremental run measured minutes apart compare the drift as much as the runs.
+  // (c) the recursive CTE model, with a timeout, once, over the first full build's edges
+  const runRecursive = async (floor: number): Promise<string[]> => {
+    if (skipRecursive) return ['skipped (--skip-recursive)', '—', '—', '—', '—'];
+    log(`recursive CTE model (timeout ${timeoutRecursive} s) ...`);
+    const rec = await runDbtMeasured(projectDir, ['run', '--select', RECURSIVE_MODEL], timeoutRecursive);
+    const oom = /out of memory|OutOfMemory|memory_limit|max_temp_directory_size/i.test(rec.output);
+    let status: string;
+    if (rec.timedOut) status = `timed out after ${timeoutRecursive} s (killed)`;
+    else if (rec.exitCode !== 0) status = oom ? `out of memory after ${fmtS(rec.seconds)} s (memory_limit 8GB, temp 20GB)` : `failed (exit ${rec.exitCode})`;
+    else {
+      const db2 = await openDb(dbPath);
+      try {
+        const ip = await readIntPairs(db2, 'select node_a, node_b from int_customer__edges');
+        const uf = unionFindInt(ip.a, ip.b, ip.n);
+        const r = await readIntPairs(db2, `select node_id, component_id from ${RECURSIVE_MODEL}`);
+        let bad = r.n === uf.nodes ? 0 : Math.abs(r.n - uf.nodes);
+        for (let i = 0; i < r.n; i++) if (uf.root[r.a[i]] !== r.b[i]) bad++;
+        status = bad === 0 ? '✓ equal to union-find' : `✗ ${bad} nodes differ`;
+      } finally {
+        db2.close();
+      }
+    }
+    log(`recursive: ${status}`);
+    return [
+      rec.timedOut ? `> ${timeoutRecursive}` : fmtS(rec.seconds),
+      '—',
+      fmtMiB(rec.peakKiB),
+      rec.timedOut ? `> ${(timeoutRecursive / floor).toFixed(0)}x` : `${(rec.seconds / floor).toFixed(1)}x`,
+      status,
+    ];
+  };
+
   const fullRuns: MeasuredRun[] = [];
   const strRuns: Awaited<ReturnType<typeof stringUnionFind>>[] = [];
-  let db: Db | null = null;
+  const incRuns: MeasuredRun[] = [];
+  const incChecks: { verdict: string; rounds: Record<string, unknown>[]; edges: number; identifiers: number }[] = [];
+  let first: {
+    rows: number;
+    rounds: Record<string, unknown>[];
+    identifiers: number;
+    intLoadS: number;
+    intComputeS: number;
+    intPeak: number;
+    rss0: number;
+    verdict: string;
+    ourComponents: number;
+    recursiveCell: string[];
+  } | null = null;
   for (let r = 0; r < repeat; r++) {
+    const nth = repeat > 1 ? ` (${r + 1}/${repeat})` : '';
     if (r > 0) restoreDb(dataCopy, dbPath);
-    log(`dbt run --select +customer_id_graph${repeat > 1 ? ` (${r + 1}/${repeat})` : ''} ...`);
+    log(`dbt run --select +customer_id_graph${nth} ...`);
     const run = await runDbtMeasured(projectDir, ['run', '--select', '+customer_id_graph'], null);
     if (run.exitCode !== 0) {
       const failures = readRunResults(projectDir).failures;
@@ -396,16 +449,66 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
     }
     fullRuns.push({ run, timings: modelTimings(projectDir) });
     log(`dbt done in ${fmtS(run.seconds)} s, peak ${fmtMiB(run.peakKiB)}`);
-    db = await openDb(dbPath);
-    const str = await stringUnionFind(db);
-    strRuns.push(str);
-    log(`union-find str: ${fmtN(str.pairs)} pairs, ${fmtN(str.ids)} identifiers, load ${fmtS(str.loadS)} s, compute ${fmtS(str.computeS)} s; ${str.verdict}`);
-    if (r < repeat - 1) {
+    const db = await openDb(dbPath);
+    try {
+      const str = await stringUnionFind(db);
+      strRuns.push(str);
+      log(`union-find str: ${fmtN(str.pairs)} pairs, ${fmtN(str.ids)} identifiers, load ${fmtS(str.loadS)} s, compute ${fmtS(str.computeS)} s; ${str.verdict}`);
+      if (r === 0) {
+        const rows = await db.scalar('select count(*) from raw.events');
+        const rounds = await db.rows('select round, edges from int_customer__components__rounds order by round');
+        const identifiers = await db.scalar('select count(*) from int_customer__identifiers');
+        // (b) union-find over int edges
+        const rss0 = selfPeakKiB();
+        const [ip, intLoadS] = await timed(() => readIntPairs(db, 'select node_a, node_b from int_customer__edges'));
+        const [uf, intComputeS] = await timed(async () => unionFindInt(ip.a, ip.b, ip.n));
+        const intPeak = selfPeakKiB();
+        log(`union-find int: load ${fmtS(intLoadS)} s, compute ${fmtS(intComputeS)} s`);
+        const { verdict, ourComponents } = await checkOurs(db, uf);
+        log(verdict);
+        first = { rows, rounds, identifiers, intLoadS, intComputeS, intPeak, rss0, verdict, ourComponents, recursiveCell: [] };
+      }
+    } finally {
       db.close();
-      db = null;
+    }
+    if (!first) throw new Error('no first build');
+    if (r === 0) {
+      first.recursiveCell = await runRecursive(first.intLoadS + first.intComputeS);
+      // (d) append a 1% edge delta to raw.events; the same command again is an incremental run
+      // (the identity models are incremental by default once their tables exist)
+      const dbi = await openDb(dbPath);
+      try {
+        for (const sql of deltaSql(size.customers, Math.round(Number(first.rounds[0]?.edges ?? 0) * 0.01))) await dbi.run(sql);
+        await dbi.run('checkpoint');
+      } finally {
+        dbi.close();
+      }
+      if (process.env.BENCH_KEEP_DB === '1' || repeat > 1) copyFileSync(dbPath, preIncremental);
+    } else {
+      restoreDb(preIncremental, dbPath);
+    }
+    log(`incremental dbt run with a 1% edge delta${nth} ...`);
+    const inc = await runDbtMeasured(projectDir, ['run', '--select', '+customer_id_graph'], null);
+    incRuns.push({ run: inc, timings: modelTimings(projectDir) });
+    if (inc.exitCode !== 0) break;
+    // every incremental result is checked against union-find over its own edges
+    const db3 = await openDb(dbPath);
+    try {
+      const incRounds = await db3.rows('select round, edges from int_customer__components__rounds order by round');
+      const p2 = await readIntPairs(db3, 'select node_a, node_b from int_customer__edges');
+      const c2 = await checkOurs(db3, unionFindInt(p2.a, p2.b, p2.n));
+      incChecks.push({ verdict: c2.verdict, rounds: incRounds, edges: p2.n, identifiers: c2.identifiers });
+      log(`incremental: ${fmtS(inc.seconds)} s (${((100 * inc.seconds) / run.seconds).toFixed(1)}% of the full build before it), ${c2.verdict}`);
+    } finally {
+      db3.close();
     }
   }
   if (repeat > 1) rmSync(dataCopy, { force: true });
+  if (process.env.BENCH_KEEP_DB !== '1') rmSync(preIncremental, { force: true });
+  if (!first) throw new Error('no first build');
+  const { rows, rounds, identifiers, intLoadS, intComputeS, intPeak, rss0, verdict, ourComponents, recursiveCell } = first;
+  const nRounds = rounds.length - 1;
+  const baseEdges = Number(rounds[0]?.edges ?? 0);
   const fullSeconds = fullRuns.map((f) => f.run.seconds);
   // the median run: its wall time is the median
   const { run: ours, timings } = fullRuns[medianIndex(fullSeconds)];
@@ -413,164 +516,75 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
   const str = strRuns[medianIndex(strSeconds)];
   const strVerdict = strRuns.every((x) => x.verdict === strRuns[0].verdict) ? strRuns[0].verdict : strRuns.map((x) => x.verdict).join('; ');
 
-  if (!db) throw new Error('no database open');
-  let md: string;
-  try {
-    const rows = await db.scalar('select count(*) from raw.events');
-    const rounds = await db.rows('select round, edges from int_customer__components__rounds order by round');
-    const nRounds = rounds.length - 1;
-    const identifiers = await db.scalar('select count(*) from int_customer__identifiers');
-
-    // (b) union-find over int edges
-    const rss0 = selfPeakKiB();
-    const [ip, intLoadS] = await timed(() => readIntPairs(db, 'select node_a, node_b from int_customer__edges'));
-    const [uf, intComputeS] = await timed(async () => unionFindInt(ip.a, ip.b, ip.n));
-    const intPeak = selfPeakKiB();
-    log(`union-find int: load ${fmtS(intLoadS)} s, compute ${fmtS(intComputeS)} s`);
-
-    const check = await checkOurs(db, uf);
-    const { verdict, ourComponents } = check;
-    log(verdict);
-    ip.a = new Int32Array(0);
-
-    db.close();
-
-    // (c) the recursive CTE model, with a timeout
-    let recursiveCell: string[];
-    if (skipRecursive) {
-      recursiveCell = ['skipped (--skip-recursive)', '—', '—', '—', '—'];
+  const incLines: string[] = [];
+  {
+    const failed = incRuns.find((x) => x.run.exitCode !== 0);
+    const incSeconds = incRuns.map((x) => x.run.seconds);
+    const { run: inc, timings: incTimings } = failed ?? incRuns[medianIndex(incSeconds)];
+    if (inc.exitCode !== 0) {
+      const f = readRunResults(projectDir).failures;
+      incLines.push(`| incremental run with 1% edge delta | ${fmtS(inc.seconds)} | — | ${fmtMiB(inc.peakKiB)} | | | ✗ dbt failed: ${f.map((x) => `${x.node}: ${x.message}`).join('; ').replace(/\|/g, '/').replace(/\n/g, ' ').slice(0, 300)} |`);
     } else {
-      log(`recursive CTE model (timeout ${timeoutRecursive} s) ...`);
-      const rec = await runDbtMeasured(projectDir, ['run', '--select', RECURSIVE_MODEL], timeoutRecursive);
-      const oom = /out of memory|OutOfMemory|memory_limit|max_temp_directory_size/i.test(rec.output);
-      let status: string;
-      if (rec.timedOut) status = `timed out after ${timeoutRecursive} s (killed)`;
-      else if (rec.exitCode !== 0) status = oom ? `out of memory after ${fmtS(rec.seconds)} s (memory_limit 8GB, temp 20GB)` : `failed (exit ${rec.exitCode})`;
-      else {
-        const db2 = await openDb(dbPath);
-        try {
-          const r = await readIntPairs(db2, `select node_id, component_id from ${RECURSIVE_MODEL}`);
-          let bad = r.n === uf.nodes ? 0 : Math.abs(r.n - uf.nodes);
-          for (let i = 0; i < r.n; i++) if (uf.root[r.a[i]] !== r.b[i]) bad++;
-          status = bad === 0 ? '✓ equal to union-find' : `✗ ${bad} nodes differ`;
-        } finally {
-          db2.close();
-        }
-      }
-      log(`recursive: ${status}`);
-      const floor = intLoadS + intComputeS;
-      recursiveCell = [
-        rec.timedOut ? `> ${timeoutRecursive}` : fmtS(rec.seconds),
-        '—',
-        fmtMiB(rec.peakKiB),
-        rec.timedOut ? `> ${(timeoutRecursive / floor).toFixed(0)}x` : `${(rec.seconds / floor).toFixed(1)}x`,
-        status,
-      ];
+      // per repetition: the incremental run as a percentage of the full build just before it
+      const pcts = incRuns.map((x, i) => (100 * x.run.seconds) / fullRuns[i].run.seconds);
+      const pct = median(pcts);
+      const c2 = incChecks[medianIndex(incSeconds)];
+      const incVerdict = incChecks.every((x) => x.verdict === incChecks[0].verdict) ? incChecks[0].verdict : incChecks.map((x) => x.verdict).join('; ');
+      const perRun = pcts.length > 1 ? ` (median of ${pcts.length} runs, each of the full build before it: ${pcts.map((x) => `${x.toFixed(1)}%`).join(', ')})` : '';
+      incLines.push(
+        `| incremental run with 1% edge delta (+${fmtN(c2.edges - baseEdges)} distinct edges, ${fmtN(c2.identifiers - identifiers)} new identifiers), same command | ${fmtRuns(incSeconds)} | ${c2.rounds.length - 1} (edges entering: ${c2.rounds.map((x) => fmtN(Number(x.edges))).join(' → ')}) | ${fmtMiB(inc.peakKiB)} | | | **${pct.toFixed(1)}% of the full build**${perRun} (target < 15%); ${incVerdict} |`,
+        ...incTimings.map((t) => `| ↳ incremental \`${t.model}\` | ${fmtS(t.seconds)} | | | | | ${((100 * t.seconds) / inc.seconds).toFixed(0)}% of incremental wall |`),
+      );
     }
-    // (d) incremental: append a 1% edge delta to raw.events and run the same command again
-    // (the identity models are incremental by default once their tables exist)
-    const incLines: string[] = [];
-    {
-      const baseEdges = Number(rounds[0]?.edges ?? 0);
-      const dbi = await openDb(dbPath);
-      try {
-        for (const sql of deltaSql(size.customers, Math.round(baseEdges * 0.01))) await dbi.run(sql);
-        await dbi.run('checkpoint');
-      } finally {
-        dbi.close();
-      }
-      // BENCH_KEEP_DB=1 keeps the database as the incremental run finds it, to replay that run
-      // (copy it back over c360.duckdb) while profiling
-      // (and --repeat restores it before every run after the first)
-      const preIncremental = `${dbPath}.pre-incremental`;
-      if (process.env.BENCH_KEEP_DB === '1' || repeat > 1) copyFileSync(dbPath, preIncremental);
-      const incRuns: MeasuredRun[] = [];
-      for (let r = 0; r < repeat; r++) {
-        if (r > 0) restoreDb(preIncremental, dbPath);
-        log(`incremental dbt run with a 1% edge delta${repeat > 1 ? ` (${r + 1}/${repeat})` : ''} ...`);
-        const run = await runDbtMeasured(projectDir, ['run', '--select', '+customer_id_graph'], null);
-        incRuns.push({ run, timings: modelTimings(projectDir) });
-        if (run.exitCode !== 0) break;
-      }
-      if (process.env.BENCH_KEEP_DB !== '1') rmSync(preIncremental, { force: true });
-      const failed = incRuns.find((x) => x.run.exitCode !== 0);
-      const incSeconds = incRuns.map((x) => x.run.seconds);
-      const { run: inc, timings: incTimings } = failed ?? incRuns[medianIndex(incSeconds)];
-      if (inc.exitCode !== 0) {
-        const f = readRunResults(projectDir).failures;
-        incLines.push(`| incremental run with 1% edge delta | ${fmtS(inc.seconds)} | — | ${fmtMiB(inc.peakKiB)} | | | ✗ dbt failed: ${f.map((x) => `${x.node}: ${x.message}`).join('; ').replace(/\|/g, '/').replace(/\n/g, ' ').slice(0, 300)} |`);
-      } else {
-        const db3 = await openDb(dbPath);
-        try {
-          const incRounds = await db3.rows('select round, edges from int_customer__components__rounds order by round');
-          const p2 = await readIntPairs(db3, 'select node_a, node_b from int_customer__edges');
-          const uf2 = unionFindInt(p2.a, p2.b, p2.n);
-          const c2 = await checkOurs(db3, uf2);
-          const added = p2.n - baseEdges;
-          const pct = (100 * inc.seconds) / ours.seconds;
-          log(`incremental: ${fmtS(inc.seconds)} s (${pct.toFixed(0)}% of full), ${c2.verdict}`);
-          incLines.push(
-            `| incremental run with 1% edge delta (+${fmtN(added)} distinct edges, ${fmtN(c2.identifiers - identifiers)} new identifiers), same command | ${fmtRuns(incSeconds)} | ${incRounds.length - 1} (edges entering: ${incRounds.map((r) => fmtN(Number(r.edges))).join(' → ')}) | ${fmtMiB(inc.peakKiB)} | | | **${pct.toFixed(1)}% of the full build**${repeat > 1 ? ' (medians)' : ''} (target < 15%); ${c2.verdict} |`,
-            ...incTimings.map((t) => `| ↳ incremental \`${t.model}\` | ${fmtS(t.seconds)} | | | | | ${((100 * t.seconds) / inc.seconds).toFixed(0)}% of incremental wall |`),
-          );
-        } finally {
-          db3.close();
-        }
-      }
-    }
-
-    rmSync(join(projectDir, '.tmp'), { recursive: true, force: true });
-
-    const intFloor = intLoadS + intComputeS;
-    const strFloor = str.loadS + str.computeS;
-    const modelSum = timings.reduce((s, t) => s + t.seconds, 0);
-    const componentsS = timings.find((t) => t.model === 'int_customer__components')?.seconds ?? NaN;
-    const fmtX = (r: number) => `${r.toFixed(r < 10 ? 2 : 1)}x`;
-    const ratio = (s: number) => fmtX(s / intFloor);
-    const ratioStr = (s: number) => fmtX(s / strFloor);
-    const algoRatio = componentsS / intComputeS;
-    const within3 = (r: number) => (r <= 3 ? 'within 3x: **met**' : 'within 3x: **NOT met**');
-    const lines = [
-      `### ${size.label}: ${fmtN(size.customers)} customers, ${fmtN(rows)} event rows, ${fmtN(Number(rounds[0]?.edges ?? 0))} edges, ${fmtN(identifiers)} identifiers, ${fmtN(ourComponents)} customers resolved`,
-      '',
-      `Data generated in DuckDB in ${fmtS(genS)} s. Two in-memory union-find floors (this node process, DuckDB in-process), each load + compute:`,
-      `**union-find str** = ${fmtS(strFloor)} s starts from the raw events like our build does (DuckDB normalises, pairs and dedups the ids; Node interns and union-finds): the like-for-like comparison for the pipeline.`,
-      `**union-find int** = ${fmtS(intFloor)} s starts from our own \`int_customer__edges\`, after our dictionary and edge models did their part: a floor for the connected-components step, not for the pipeline.`,
-      '',
-      '| approach | wall s | rounds | peak RSS | vs union-find str (same raw input) | vs union-find int (from our int edges) | result |',
-      '|---|---|---|---|---|---|---|',
-      `| **ours**: generated models, \`dbt run --select +customer_id_graph\` (dbt process, start-up included) | ${fmtRuns(fullSeconds)} | ${nRounds} | ${fmtMiB(ours.peakKiB)} | ${ratioStr(ours.seconds)} | ${ratio(ours.seconds)} | ${verdict} |`,
-      `| ↳ sum of model execution times (dbt's run_results) | ${fmtS(modelSum)} | | | ${ratioStr(modelSum)} | ${ratio(modelSum)} | |`,
-      ...timings.map((t) => `| ↳ \`${t.model}\` | ${fmtS(t.seconds)} | ${t.model.endsWith('__components') ? nRounds : ''} | | | | ${(100 * t.seconds / ours.seconds).toFixed(0)}% of wall |`),
-      `| in-memory union-find, identifier pairs from the raw events (${fmtN(str.pairs)} distinct normalised (type, value) pairs, ${fmtN(str.ids)} identifiers) | ${fmtRuns(strSeconds)} (load ${fmtS(str.loadS)} + compute ${fmtS(str.computeS)}${repeat > 1 ? ' in the median run' : ''}) | — | ${fmtMiB(str.peakKiB)} (bench node process peak so far) | 1.00x | ${ratio(strFloor)} | ${strVerdict} |`,
-      `| in-memory union-find, int node pairs (\`int_customer__edges\`) | ${fmtS(intFloor)} (load ${fmtS(intLoadS)} + compute ${fmtS(intComputeS)}) | — | ${fmtMiB(intPeak)} (bench node process peak so far, in-process DuckDB and data generation included; ${fmtMiB(rss0)} before loading) | ${ratioStr(intFloor)} | 1.0x | oracle |`,
-      `| **algorithm alone**: \`int_customer__components\` (dbt's execution time: ${nRounds} contraction rounds, writing its table) vs union-find (int) compute only, over the same \`int_customer__edges\` | ${fmtS(componentsS)} vs ${fmtS(intComputeS)} | ${nRounds} | | | **${fmtX(algoRatio)}** union-find compute | ${fmtS(intComputeS)} s compute excludes the ${fmtS(intLoadS)} s load |`,
-      `| recursive-CTE dbt model over \`int_customer__edges\` | ${recursiveCell[0]} | ${recursiveCell[1]} | ${recursiveCell[2]} | | ${recursiveCell[3]} | ${recursiveCell[4]} |`,
-      ...incLines,
-      '',
-      ...(patched
-        ? [
-            '**Note:** the generated project\'s vendored `c360_connected_components` was patched before the run (one join per statement in the contraction step; see bench/README.md "Known issue"): as generated, DuckDB plans a nested-loop join inside dbt\'s transaction and round 1 does not finish.',
-            '',
-          ]
-        : []),
-      `Contraction rounds (edges entering each round): ${rounds.map((r) => fmtN(Number(r.edges))).join(' → ')}`,
-      '',
-      `Target (the issue: at 10M edges, our full build within 3x of union-find load + compute)${size.label === '10m' ? '' : `; this run is ${size.label}, so it indicates, it does not decide`}:`,
-      ...(repeat > 1 ? [`- (${repeat} full builds and ${repeat} string union-finds, taking turns, and ${repeat} incremental runs: medians)`] : []),
-      `- like-for-like, full build (dbt wall ${fmtS(ours.seconds)} s) vs union-find str from the same raw events (${fmtS(strFloor)} s): **${ratioStr(ours.seconds)}**, ${within3(ours.seconds / strFloor)} (model execution only: ${ratioStr(modelSum)}, ${within3(modelSum / strFloor)});`,
-      `- full build vs union-find int, which starts from our dictionary-encoded \`int_customer__edges\` (${fmtS(intFloor)} s): **${ratio(ours.seconds)}**, ${within3(ours.seconds / intFloor)} (model execution only: ${ratio(modelSum)});`,
-      `- algorithm alone, \`int_customer__components\` vs union-find int compute: **${fmtX(algoRatio)}**, ${within3(algoRatio)}.`,
-    ];
-    md = lines.join('\n');
-  } catch (e) {
-    try {
-      db.close();
-    } catch {
-      /* closed */
-    }
-    throw e;
   }
+  rmSync(join(projectDir, '.tmp'), { recursive: true, force: true });
+
+  const intFloor = intLoadS + intComputeS;
+  const strFloor = str.loadS + str.computeS;
+  const modelSum = timings.reduce((s, t) => s + t.seconds, 0);
+  const componentsS = timings.find((t) => t.model === 'int_customer__components')?.seconds ?? NaN;
+  const fmtX = (r: number) => `${r.toFixed(r < 10 ? 2 : 1)}x`;
+  const ratio = (s: number) => fmtX(s / intFloor);
+  const ratioStr = (s: number) => fmtX(s / strFloor);
+  const algoRatio = componentsS / intComputeS;
+  const within3 = (r: number) => (r <= 3 ? 'within 3x: **met**' : 'within 3x: **NOT met**');
+  const lines = [
+    `### ${size.label}: ${fmtN(size.customers)} customers, ${fmtN(rows)} event rows, ${fmtN(Number(rounds[0]?.edges ?? 0))} edges, ${fmtN(identifiers)} identifiers, ${fmtN(ourComponents)} customers resolved`,
+    '',
+    `Data generated in DuckDB in ${fmtS(genS)} s. Two in-memory union-find floors (this node process, DuckDB in-process), each load + compute:`,
+    `**union-find str** = ${fmtS(strFloor)} s starts from the raw events like our build does (DuckDB normalises, pairs and dedups the ids; Node interns and union-finds): the like-for-like comparison for the pipeline.`,
+    `**union-find int** = ${fmtS(intFloor)} s starts from our own \`int_customer__edges\`, after our dictionary and edge models did their part: a floor for the connected-components step, not for the pipeline.`,
+    '',
+    '| approach | wall s | rounds | peak RSS | vs union-find str (same raw input) | vs union-find int (from our int edges) | result |',
+    '|---|---|---|---|---|---|---|',
+    `| **ours**: generated models, \`dbt run --select +customer_id_graph\` (dbt process, start-up included) | ${fmtRuns(fullSeconds)} | ${nRounds} | ${fmtMiB(ours.peakKiB)} | ${ratioStr(ours.seconds)} | ${ratio(ours.seconds)} | ${verdict} |`,
+    `| ↳ sum of model execution times (dbt's run_results) | ${fmtS(modelSum)} | | | ${ratioStr(modelSum)} | ${ratio(modelSum)} | |`,
+    ...timings.map((t) => `| ↳ \`${t.model}\` | ${fmtS(t.seconds)} | ${t.model.endsWith('__components') ? nRounds : ''} | | | | ${(100 * t.seconds / ours.seconds).toFixed(0)}% of wall |`),
+    `| in-memory union-find, identifier pairs from the raw events (${fmtN(str.pairs)} distinct normalised (type, value) pairs, ${fmtN(str.ids)} identifiers) | ${fmtRuns(strSeconds)} (load ${fmtS(str.loadS)} + compute ${fmtS(str.computeS)}${repeat > 1 ? ' in the median run' : ''}) | — | ${fmtMiB(str.peakKiB)} (bench node process peak so far) | 1.00x | ${ratio(strFloor)} | ${strVerdict} |`,
+    `| in-memory union-find, int node pairs (\`int_customer__edges\`) | ${fmtS(intFloor)} (load ${fmtS(intLoadS)} + compute ${fmtS(intComputeS)}) | — | ${fmtMiB(intPeak)} (bench node process peak so far, in-process DuckDB and data generation included; ${fmtMiB(rss0)} before loading) | ${ratioStr(intFloor)} | 1.0x | oracle |`,
+    `| **algorithm alone**: \`int_customer__components\` (dbt's execution time: ${nRounds} contraction rounds, writing its table) vs union-find (int) compute only, over the same \`int_customer__edges\` | ${fmtS(componentsS)} vs ${fmtS(intComputeS)} | ${nRounds} | | | **${fmtX(algoRatio)}** union-find compute | ${fmtS(intComputeS)} s compute excludes the ${fmtS(intLoadS)} s load |`,
+    `| recursive-CTE dbt model over \`int_customer__edges\` | ${recursiveCell[0]} | ${recursiveCell[1]} | ${recursiveCell[2]} | | ${recursiveCell[3]} | ${recursiveCell[4]} |`,
+    ...incLines,
+    '',
+    ...(patched
+      ? [
+          '**Note:** the generated project\'s vendored `c360_connected_components` was patched before the run (one join per statement in the contraction step; see bench/README.md "Known issue"): as generated, DuckDB plans a nested-loop join inside dbt\'s transaction and round 1 does not finish.',
+          '',
+        ]
+      : []),
+    `Contraction rounds (edges entering each round): ${rounds.map((r) => fmtN(Number(r.edges))).join(' → ')}`,
+    '',
+    `Target (the issue: at 10M edges, our full build within 3x of union-find load + compute)${size.label === '10m' ? '' : `; this run is ${size.label}, so it indicates, it does not decide`}:`,
+    ...(repeat > 1
+      ? [
+          `- (${repeat} repetitions of full build, string union-find and incremental run, in that order: medians; per repetition the full build was ${fullRuns.map((f, i) => fmtX(f.run.seconds / strSeconds[i])).join(', ')} of its union-find str)`,
+        ]
+      : []),
+    `- like-for-like, full build (dbt wall ${fmtS(ours.seconds)} s) vs union-find str from the same raw events (${fmtS(strFloor)} s): **${ratioStr(ours.seconds)}**, ${within3(ours.seconds / strFloor)} (model execution only: ${ratioStr(modelSum)}, ${within3(modelSum / strFloor)});`,
+    `- full build vs union-find int, which starts from our dictionary-encoded \`int_customer__edges\` (${fmtS(intFloor)} s): **${ratio(ours.seconds)}**, ${within3(ours.seconds / intFloor)} (model execution only: ${ratio(modelSum)});`,
+    `- algorithm alone, \`int_customer__components\` vs union-find int compute: **${fmtX(algoRatio)}**, ${within3(algoRatio)}.`,
+  ];
+  const md = lines.join('\n');
   console.log(md + '\n');
   return { markdown: md };
 }
