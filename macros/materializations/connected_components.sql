@@ -121,14 +121,15 @@
                 {%- set e_in = e0 if i == 0 else c360._cc_work_relation('cc_e' ~ i) -%}
                 {%- set m_out = c360._cc_work_relation('cc_m' ~ i) -%}
                 {%- set e_out = c360._cc_work_relation('cc_e' ~ (i + 1)) -%}
-                {% do c360._cc_build_work_table('c360_cc_m' ~ i, m_out, c360._cc_representatives_sql(e_in, i)) %}
+                {%- set settle = ns.edges >= c360._cc_settle_min_edges() -%}
+                {% do c360._cc_build_work_table('c360_cc_m' ~ i, m_out, c360._cc_representatives_sql(e_in, i), settle=settle) %}
                 {%- set h_out = c360._cc_work_relation('cc_h' ~ i) -%}
                 {#- two single-join steps: a one-query double join lets a planner without statistics
                     (DuckDB on tables created in the open transaction) pair the two map scans on
                     rep <> rep as a nested-loop join, quadratic in the node count -#}
-                {% do c360._cc_build_work_table('c360_cc_h' ~ i, h_out, c360._cc_contract_a_sql(e_in, m_out)) %}
+                {% do c360._cc_build_work_table('c360_cc_h' ~ i, h_out, c360._cc_contract_a_sql(e_in, m_out), settle=settle) %}
                 {%- set ns.maps = i + 1 -%}
-                {%- set ns.edges = c360._cc_create_work_table('c360_cc_e' ~ (i + 1), e_out, c360._cc_contract_b_sql(h_out, m_out)) -%}
+                {%- set ns.edges = c360._cc_create_work_table('c360_cc_e' ~ (i + 1), e_out, c360._cc_contract_b_sql(h_out, m_out), settle=settle) -%}
                 {%- do rounds.append((i + 1, ns.edges)) -%}
                 {{ log("c360: " ~ this.identifier ~ " round " ~ (i + 1) ~ ": " ~ ns.edges ~ " edges", info=True) }}
             {%- endif -%}
@@ -154,7 +155,8 @@
             {%- set ns.labels = c360._cc_work_relation('cc_m' ~ (ns.maps - 1)) -%}
             {%- for i in range(ns.maps - 2, 0, -1) -%}
                 {%- set f_out = c360._cc_work_relation('cc_f' ~ i) -%}
-                {% do c360._cc_build_work_table('c360_cc_f' ~ i, f_out, c360._cc_compose_sql(c360._cc_work_relation('cc_m' ~ i), ns.labels)) %}
+                {#- f_i has a row per node of round i: settled when round i was -#}
+                {% do c360._cc_build_work_table('c360_cc_f' ~ i, f_out, c360._cc_compose_sql(c360._cc_work_relation('cc_m' ~ i), ns.labels), settle=rounds[i][1] >= c360._cc_settle_min_edges()) %}
                 {%- set ns.labels = f_out -%}
             {%- endfor -%}
             {%- set final_sql -%}
@@ -306,20 +308,23 @@
     {{ return(lname.startswith(prefix) and lname[prefix | length:][:1] in ['e', 'm', 'f', 'h', 'c'] and lname[prefix | length + 1:].isdigit()) }}
 {%- endmacro %}
 
-{#- private: create work table `relation` as `select_sql` (statement `name`) and settle it;
-    fetch_result keeps what the statement returns (DuckDB's create table as: the row count) -#}
-{% macro _cc_build_work_table(name, relation, select_sql, fetch_result=false) -%}
+{#- private: create work table `relation` as `select_sql` (statement `name`) and settle it (unless
+    settle is false: a small round); fetch_result keeps what the statement returns (DuckDB's create
+    table as: the row count) -#}
+{% macro _cc_build_work_table(name, relation, select_sql, fetch_result=false, settle=true) -%}
     {% call statement(name, fetch_result=fetch_result) -%}
         {{ get_create_table_as_sql(c360._cc_temp_work_tables(), relation, select_sql) }}
     {%- endcall %}
-    {% do c360._cc_settle() %}
+    {%- if settle -%}
+        {% do c360._cc_settle() %}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- private: create work table `relation` as `select_sql` (statement `name`) and return its row
     count: DuckDB's create table as returns it; elsewhere a count(*) -#}
-{% macro _cc_create_work_table(name, relation, select_sql) -%}
+{% macro _cc_create_work_table(name, relation, select_sql, settle=true) -%}
     {%- set counted = adapter.type() == 'duckdb' -%}
-    {% do c360._cc_build_work_table(name, relation, select_sql, fetch_result=counted) %}
+    {% do c360._cc_build_work_table(name, relation, select_sql, fetch_result=counted, settle=settle) %}
     {%- if counted -%}
         {{ return(load_result(name)['table'].rows[0][0] | int) }}
     {%- endif -%}
@@ -331,11 +336,19 @@
     then estimates 0-1 rows for it and sizes its joins and aggregates for that (measured at 10M:
     e.g. round 1's contraction 2.6 s -> 3.6 s, and ~7 s over the whole build). Only temporary
     work tables are committed here; the model's table changes only in the last statements, which
-    still run in one transaction (the next statement opens it). -#}
+    still run in one transaction (the next statement opens it). Rounds entering with fewer than
+    _cc_settle_min_edges() edges (the late rounds of a full build, most incremental runs) skip it:
+    a commit is two more statements through dbt, and a plan without statistics costs less than
+    that on so few rows (every join is still on equality, a hash join). -#}
 {% macro _cc_settle() -%}
     {%- if c360._cc_temp_work_tables() -%}
         {% do adapter.commit() %}
     {%- endif -%}
+{%- endmacro %}
+
+{#- private: the smallest round (edges entering it) whose work tables are settled -#}
+{% macro _cc_settle_min_edges() -%}
+    {{ return(100000) }}
 {%- endmacro %}
 
 {#- private: select count(*) of a relation as an int -#}

@@ -108,8 +108,10 @@ export function emitProject(plan: ProjectPlan): FileMap {
   }
   files.set(`models/identity/${id.identifiersModel}.sql`, render('models/identity/identifiers.sql.ejs', common));
   files.set(`models/identity/${id.edgesModel}.sql`, render('models/identity/edges.sql.ejs', common));
-  files.set(`models/identity/${id.sharedIdentifiersModel}.sql`, render('models/identity/shared_identifiers.sql.ejs', common));
-  files.set(`models/identity/${id.stitchEdgesModel}.sql`, render('models/identity/stitch_edges.sql.ejs', common));
+  if (id.sharedIdentifiersModel && id.stitchEdgesModel) {
+    files.set(`models/identity/${id.sharedIdentifiersModel}.sql`, render('models/identity/shared_identifiers.sql.ejs', common));
+    files.set(`models/identity/${id.stitchEdgesModel}.sql`, render('models/identity/stitch_edges.sql.ejs', common));
+  }
   files.set(`models/identity/${id.firstPassComponentsModel}.sql`, render('models/identity/components.sql.ejs', common));
   if (id.guards.unsharedModel) {
     files.set(`models/identity/${id.guards.unsharedModel}.sql`, render('models/identity/components_unshared.sql.ejs', common));

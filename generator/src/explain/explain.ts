@@ -243,9 +243,9 @@ export function modelsRead(plan: ProjectPlan): string[] {
   const g = plan.identity.guards;
   return [
     plan.identity.idGraphModel,
-    plan.identity.stitchEdgesModel,
+    plan.identity.stitchSourceModel,
     ...(g.levels.length > 0 ? [plan.identity.firstPassComponentsModel] : []),
-    ...(g.sharedRule ? [plan.identity.sharedIdentifiersModel, plan.identity.edgesModel] : []),
+    ...(g.sharedRule && plan.identity.sharedIdentifiersModel ? [plan.identity.sharedIdentifiersModel, plan.identity.edgesModel] : []),
     ...(g.unsharedModel ? [g.unsharedModel] : []),
     ...g.levels.map((l) => l.model),
     // the resolved components are a view over the final cut and the re-split after it
@@ -343,7 +343,7 @@ export async function explainInDb(
   const byNode = new Map(members.map((m) => [m.nodeId, m]));
 
   // The links the final resolution kept, both ends inside the cluster (see keptNodes).
-  const edgesTable = `main.${sqlIdent(plan.identity.stitchEdgesModel)}`;
+  const edgesTable = `main.${sqlIdent(plan.identity.stitchSourceModel)}`;
   const kept = await keptNodes(db, plan, start);
   const keptEdges = `from ${edgesTable} where node_a in ${kept} and node_b in ${kept}`;
   const edgeCap = opts.edgeCap ?? DEFAULT_EDGE_CAP;
@@ -505,7 +505,7 @@ async function separationOf(
       if (k > 0) return levelSeparation(db, plan, g.levels[k - 1], Number(la[`stage_${k - 1}`]), a.nodeId, limit);
     }
   }
-  if (!g.sharedRule) return null;
+  if (!g.sharedRule || !plan.identity.sharedIdentifiersModel) return null;
   // Shared identifiers in or linked to both customers: every chain of links between two customers
   // that no guard but the shared rule separated runs through shared identifiers.
   const edges = `main.${sqlIdent(plan.identity.edgesModel)}`;

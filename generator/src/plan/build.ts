@@ -54,6 +54,8 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
   const mart = planMart(spec, features);
   const registry = { model: `${spec.entity}_feature_registry`, rows: spec.features.map(registryRow) };
   const guards = planGuards(spec);
+  const guarded = guards.limited || guards.sharedRule;
+  const stitchEdgesModel = `int_${spec.entity}__stitch_edges`;
   const idRowsModels = staging.map((s) => s.idRowsModel);
   const identifiersModel = `int_${spec.entity}__identifiers`;
   const edgesModel = `int_${spec.entity}__edges`;
@@ -72,8 +74,11 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
   const identity = {
     identifiersModel,
     edgesModel,
-    sharedIdentifiersModel: `int_${spec.entity}__shared_identifiers`,
-    stitchEdgesModel: `int_${spec.entity}__stitch_edges`,
+    // without any guard nothing can be shared: no shared-identifier and stitch-edge models (two
+    // nodes every run would rebuild for nothing), the first pass reads the edges
+    sharedIdentifiersModel: guarded ? `int_${spec.entity}__shared_identifiers` : null,
+    stitchEdgesModel: guarded ? stitchEdgesModel : null,
+    stitchSourceModel: guarded ? stitchEdgesModel : edgesModel,
     firstPassComponentsModel,
     // id_graph reads the final clusters: the guards' resolved model when limits apply.
     componentsModel: guards.resolvedModel ?? firstPassComponentsModel,

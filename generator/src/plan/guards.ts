@@ -1,6 +1,7 @@
 // Over-stitching guards: shared identifiers, per-type limits with priority, a cluster-size cap.
 // Decides the guard models of the generated project; the SQL lives in the templates.
 //
+// With any guard (a limit, max_cluster_size or shared_identifier_max_links):
 //   int_<e>__edges ──► int_<e>__shared_identifiers ──► int_<e>__stitch_edges (edges minus links of
 //   shared identifiers) ──► int_<e>__components (first pass) ──► int_<e>__components_unshared
 //   (the first-pass clusters that hold a shared identifier, re-run over the stitch edges)
@@ -24,7 +25,7 @@
 // split into the connected components of the links that remain (components_after_cut), so no
 // cluster holds identifiers that only a cut identifier linked. With shared_identifier_max_links
 // alone there are no levels and no cut: the resolved components are the first pass with the
-// shared re-split over it.
+// shared re-split over it. Without any guard the first pass reads int_<e>__edges and is final.
 
 import type { Spec } from '../spec/types.js';
 import type { GuardLevelPlan, IdentityGuardsPlan, ModelDoc } from './types.js';
@@ -81,11 +82,12 @@ export function planGuards(spec: Spec): IdentityGuardsPlan {
 
 /** Docs of the guard models that live in models/identity. */
 export function guardIdentityDocs(i: {
-  sharedIdentifiersModel: string;
-  stitchEdgesModel: string;
+  sharedIdentifiersModel: string | null;
+  stitchEdgesModel: string | null;
   guards: IdentityGuardsPlan;
 }): ModelDoc[] {
   const g = i.guards;
+  if (!i.sharedIdentifiersModel || !i.stitchEdgesModel) return [];
   const docs: ModelDoc[] = [
     {
       name: i.sharedIdentifiersModel,

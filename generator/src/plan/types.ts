@@ -129,11 +129,15 @@ export interface ProjectPlan {
   identity: {
     identifiersModel: string;
     edgesModel: string;
-    /** Shared identifiers (linked to too many identifiers): they stop stitching. */
-    sharedIdentifiersModel: string;
-    /** The edges minus the links of shared identifiers: what connected components run on. */
-    stitchEdgesModel: string;
-    /** First connected-components pass (over stitchEdgesModel); keeps the `__rounds` side table. */
+    /** Shared identifiers (linked to too many identifiers): they stop stitching. Null without any
+     * guard (no limit, max_cluster_size or shared_identifier_max_links): nothing can be shared. */
+    sharedIdentifiersModel: string | null;
+    /** The edges minus the links of shared identifiers: what connected components run on. Null
+     * without any guard: the first pass reads edgesModel. */
+    stitchEdgesModel: string | null;
+    /** The edges the first pass reads: stitchEdgesModel, or edgesModel without any guard. */
+    stitchSourceModel: string;
+    /** First connected-components pass (over stitchSourceModel); keeps the `__rounds` side table. */
     firstPassComponentsModel: string;
     /** The final (node_id, component_id): guards.resolvedModel when a limit, max_cluster_size or shared_identifier_max_links is set, else the first pass. */
     componentsModel: string;

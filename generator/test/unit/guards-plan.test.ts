@@ -119,6 +119,18 @@ describe('guards plan', () => {
     const files = emitProject(p);
     expect(files.has('tests/identity/assert_cluster_limits.sql')).toBe(false);
     expect([...files.keys()].filter((f) => /unshared|final_cut|after_cut|resolved/.test(f))).toEqual([]);
+    // nothing can be shared: no shared-identifier or stitch-edge models, the first pass reads the edges
+    expect([p.identity.sharedIdentifiersModel, p.identity.stitchEdgesModel]).toEqual([null, null]);
+    expect([...files.keys()].filter((f) => /shared_identifiers\.sql|stitch_edges/.test(f))).toEqual([]);
+    expect(files.get('models/identity/int_customer__components.sql')).toContain("ref('int_customer__edges')");
+    expect(files.get('models/marts/customer_identity_audit.sql')).not.toMatch(/stitch_edges|shared_identifiers/);
+  });
+
+  it('max_cluster_size alone: the stitch edges exist (the levels read them), nothing can be shared', () => {
+    const p = plan(spec(`  user_id: {}\n  email: {}\n  phone: {}\n  device_id: {}`, 'identity: { max_cluster_size: 10 }'));
+    expect([p.identity.guards.sharedRule, p.identity.guards.limited]).toEqual([false, true]);
+    const files = emitProject(p);
+    expect(files.get('models/identity/int_customer__components.sql')).toContain("ref('int_customer__stitch_edges')");
     expect(files.get('models/identity/int_customer__shared_identifiers.sql')).toContain('where 1 = 0');
   });
 

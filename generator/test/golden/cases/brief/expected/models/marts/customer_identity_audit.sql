@@ -10,12 +10,6 @@ with identifiers as (
 
 ),
 
-stitch_edges as (
-
-    select node_a, node_b from {{ ref('int_customer__stitch_edges') }}
-
-),
-
 dropped_links as (
 
     -- no guard can drop a link: no id type has a limit, no shared_identifier_max_links, no max_cluster_size

@@ -18,4 +18,4 @@ select
     node_a,
     node_b,
     updated_at
-from {{ ref('int_customer__stitch_edges') }}
+from {{ ref('int_customer__edges') }}
