@@ -484,12 +484,20 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
         dbi.close();
       }
       if (process.env.BENCH_KEEP_DB === '1' || repeat > 1) copyFileSync(dbPath, preIncremental);
-    } else {
-      restoreDb(preIncremental, dbPath);
     }
-    log(`incremental dbt run with a 1% edge delta${nth} ...`);
-    const inc = await runDbtMeasured(projectDir, ['run', '--select', '+customer_id_graph'], null);
-    incRuns.push({ run: inc, timings: modelTimings(projectDir) });
+    // An incremental run is short, so a passing slowdown of this shared machine weighs on it far
+    // more than on a full build: each repetition runs it `repeat` times, each from the same
+    // starting database, and keeps the median try.
+    const tries: MeasuredRun[] = [];
+    for (let k = 0; k < repeat; k++) {
+      if (r > 0 || k > 0) restoreDb(preIncremental, dbPath);
+      log(`incremental dbt run with a 1% edge delta${nth}${repeat > 1 ? `, try ${k + 1}/${repeat}` : ''} ...`);
+      const run = await runDbtMeasured(projectDir, ['run', '--select', '+customer_id_graph'], null);
+      tries.push({ run, timings: modelTimings(projectDir) });
+      if (run.exitCode !== 0) break;
+    }
+    const inc = (tries.find((x) => x.run.exitCode !== 0) ?? tries[medianIndex(tries.map((x) => x.run.seconds))]).run;
+    incRuns.push(tries.find((x) => x.run === inc)!);
     if (inc.exitCode !== 0) break;
     // every incremental result is checked against union-find over its own edges
     const db3 = await openDb(dbPath);
@@ -498,7 +506,8 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
       const p2 = await readIntPairs(db3, 'select node_a, node_b from int_customer__edges');
       const c2 = await checkOurs(db3, unionFindInt(p2.a, p2.b, p2.n));
       incChecks.push({ verdict: c2.verdict, rounds: incRounds, edges: p2.n, identifiers: c2.identifiers });
-      log(`incremental: ${fmtS(inc.seconds)} s (${((100 * inc.seconds) / run.seconds).toFixed(1)}% of the full build before it), ${c2.verdict}`);
+      const triesText = tries.length > 1 ? ` (median of ${tries.map((x) => fmtS(x.run.seconds)).join(', ')})` : '';
+      log(`incremental: ${fmtS(inc.seconds)} s${triesText}, ${((100 * inc.seconds) / run.seconds).toFixed(1)}% of the full build before it; ${c2.verdict}`);
     } finally {
       db3.close();
     }
@@ -530,7 +539,10 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
       const pct = median(pcts);
       const c2 = incChecks[medianIndex(incSeconds)];
       const incVerdict = incChecks.every((x) => x.verdict === incChecks[0].verdict) ? incChecks[0].verdict : incChecks.map((x) => x.verdict).join('; ');
-      const perRun = pcts.length > 1 ? ` (median of ${pcts.length} runs, each of the full build before it: ${pcts.map((x) => `${x.toFixed(1)}%`).join(', ')})` : '';
+      const perRun =
+        pcts.length > 1
+          ? ` (median of ${pcts.length} repetitions, each its median of ${repeat} tries over the full build before it: ${pcts.map((x) => `${x.toFixed(1)}%`).join(', ')})`
+          : '';
       incLines.push(
         `| incremental run with 1% edge delta (+${fmtN(c2.edges - baseEdges)} distinct edges, ${fmtN(c2.identifiers - identifiers)} new identifiers), same command | ${fmtRuns(incSeconds)} | ${c2.rounds.length - 1} (edges entering: ${c2.rounds.map((x) => fmtN(Number(x.edges))).join(' → ')}) | ${fmtMiB(inc.peakKiB)} | | | **${pct.toFixed(1)}% of the full build**${perRun} (target < 15%); ${incVerdict} |`,
         ...incTimings.map((t) => `| ↳ incremental \`${t.model}\` | ${fmtS(t.seconds)} | | | | | ${((100 * t.seconds) / inc.seconds).toFixed(0)}% of incremental wall |`),
@@ -577,7 +589,7 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
     `Target (the issue: at 10M edges, our full build within 3x of union-find load + compute)${size.label === '10m' ? '' : `; this run is ${size.label}, so it indicates, it does not decide`}:`,
     ...(repeat > 1
       ? [
-          `- (${repeat} repetitions of full build, string union-find and incremental run, in that order: medians; per repetition the full build was ${fullRuns.map((f, i) => fmtX(f.run.seconds / strSeconds[i])).join(', ')} of its union-find str)`,
+          `- (${repeat} repetitions of full build, string union-find and ${repeat} tries of the incremental run, in that order: medians; per repetition the full build was ${fullRuns.map((f, i) => fmtX(f.run.seconds / strSeconds[i])).join(', ')} of its union-find str)`,
         ]
       : []),
     `- like-for-like, full build (dbt wall ${fmtS(ours.seconds)} s) vs union-find str from the same raw events (${fmtS(strFloor)} s): **${ratioStr(ours.seconds)}**, ${within3(ours.seconds / strFloor)} (model execution only: ${ratioStr(modelSum)}, ${within3(modelSum / strFloor)});`,

@@ -265,7 +265,7 @@ function profiles(plan: ProjectPlan) {
           path: `{{ env_var('C360_DUCKDB_PATH', '${plan.warehouse.path.replace(/'/g, "\\'")}') }}`,
           threads: 2,
           // DuckDB may write a table's rows in any order (no model relies on it): big tables
-          // build ~10-15% faster, with less memory (docs/decisions/0007-duckdb-settings.md)
+          // build ~10-15% faster, with less memory (docs/decisions/0008-identity-full-build-performance.md)
           settings: { preserve_insertion_order: false },
         },
       },
