@@ -9,9 +9,11 @@
 -- re-splits the rest of those clusters over the links that remain.
 -- Age is compared by first seen, not by node_id: identifiers an incremental run adds are numbered
 -- after every known one, even when a late row saw them first, and a full refresh must cut the same.
+-- Only the clusters still over a limit are ranked by age (a sort of their members with their
+-- values); every other cluster only loses its shared identifiers.
 with identifiers as (
 
-    select node_id, id_type, id_value, first_seen_at from {{ ref('int_customer__identifiers') }}
+    select node_id, id_type from {{ ref('int_customer__identifiers') }}
 
 ),
 
@@ -39,24 +41,54 @@ labels as (
 
 ),
 
-ranked as (
+members as (
 
     select
         labels.node_id,
         labels.component_id,
         identifiers.id_type,
-        identifiers.id_value,
-        identifiers.first_seen_at,
-        case when shared.node_id is null then 0 else 1 end as is_shared,
-        row_number() over (
-            partition by labels.component_id, identifiers.id_type, case when shared.node_id is null then 0 else 1 end
-            order by identifiers.first_seen_at nulls last, identifiers.id_value
-        ) as rank_in_type
+        case when shared.node_id is null then 0 else 1 end as is_shared
     from labels
     inner join identifiers
         on identifiers.node_id = labels.node_id
     left join shared
         on shared.node_id = labels.node_id
+
+),
+
+over_limit as (
+
+    -- clusters whose identifiers that are not shared still break a limit
+    select component_id
+    from members
+    where is_shared = 0
+    group by component_id
+    having sum(case when id_type = 'user_id' then 1 else 0 end) > 1
+        or sum(case when id_type = 'email' then 1 else 0 end) > 5
+        or sum(case when id_type = 'device_id' then 1 else 0 end) > 20
+        or count(*) > 50
+
+),
+
+ranked as (
+
+    -- the members of those clusters, oldest first within each id type
+    select
+        members.node_id,
+        members.component_id,
+        members.id_type,
+        dictionary.id_value,
+        dictionary.first_seen_at,
+        members.is_shared,
+        row_number() over (
+            partition by members.component_id, members.id_type, members.is_shared
+            order by dictionary.first_seen_at nulls last, dictionary.id_value
+        ) as rank_in_type
+    from members
+    inner join over_limit
+        on over_limit.component_id = members.component_id
+    inner join {{ ref('int_customer__identifiers') }} as dictionary
+        on dictionary.node_id = members.node_id
 
 ),
 
@@ -92,7 +124,7 @@ size_ranked as (
 
 ),
 
-cut as (
+over_limit_cut as (
 
     select
         node_id,
@@ -102,6 +134,24 @@ cut as (
             else cut_reason
         end as cut_reason
     from size_ranked
+
+),
+
+cut as (
+
+    select node_id, component_id, cut_reason from over_limit_cut
+
+    union all
+
+    -- clusters within every limit: only their shared identifiers are cut loose
+    select
+        members.node_id,
+        members.component_id,
+        case when members.is_shared = 1 then 'shared_identifier' end as cut_reason
+    from members
+    left join over_limit
+        on over_limit.component_id = members.component_id
+    where over_limit.component_id is null
 
 )
 
