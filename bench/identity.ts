@@ -341,6 +341,11 @@ function fmtRuns(xs: number[]): string {
   return `${fmtS(median(xs))} (median of ${xs.length}: ${fmtS(Math.min(...xs))}–${fmtS(Math.max(...xs))})`;
 }
 
+/** The first failed run, else the median run (by wall time). */
+function medianOrFailed(runs: MeasuredRun[]): MeasuredRun {
+  return runs.find((x) => x.run.exitCode !== 0) ?? runs[medianIndex(runs.map((x) => x.run.seconds))];
+}
+
 /** Restores the database file from a copy (and drops a stale WAL). */
 function restoreDb(copy: string, dbPath: string): void {
   rmSync(`${dbPath}.wal`, { force: true });
@@ -385,13 +390,9 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
   // after the first
   const preIncremental = `${dbPath}.pre-incremental`;
 
-  // Each repetition runs (a) our full build, (b') union-find over the identifier pairs of the raw
-  // events, and (d) the incremental run with a 1% edge delta (from the same starting database every
-  // time), one after the other. The incremental percentage is taken per repetition, of the full
-  // build just before it: this machine's speed drifts over minutes, and a full build and an
-  // incremental run measured minutes apart compare the drift as much as the runs.
-  // (c) the recursive CTE model, with a timeout, once, over the first full build's edges
-  const runRecursive = async (floor: number): Promise<string[]> => {
+  // (c) the recursive CTE model, with a timeout, once, over the first full build's edges; checked
+  // against union-find `uf` over those edges
+  const runRecursive = async (floor: number, uf: ReturnType<typeof unionFindInt>): Promise<string[]> => {
     if (skipRecursive) return ['skipped (--skip-recursive)', '—', '—', '—', '—'];
     log(`recursive CTE model (timeout ${timeoutRecursive} s) ...`);
     const rec = await runDbtMeasured(projectDir, ['run', '--select', RECURSIVE_MODEL], timeoutRecursive);
@@ -402,8 +403,6 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
     else {
       const db2 = await openDb(dbPath);
       try {
-        const ip = await readIntPairs(db2, 'select node_a, node_b from int_customer__edges');
-        const uf = unionFindInt(ip.a, ip.b, ip.n);
         const r = await readIntPairs(db2, `select node_id, component_id from ${RECURSIVE_MODEL}`);
         let bad = r.n === uf.nodes ? 0 : Math.abs(r.n - uf.nodes);
         for (let i = 0; i < r.n; i++) if (uf.root[r.a[i]] !== r.b[i]) bad++;
@@ -422,6 +421,11 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
     ];
   };
 
+  // Each repetition runs (a) our full build, (b') union-find over the identifier pairs of the raw
+  // events, and (d) the incremental run with a 1% edge delta (from the same starting database every
+  // time), one after the other. The incremental percentage is taken per repetition, of the full
+  // build just before it: this machine's speed drifts over minutes, and a full build and an
+  // incremental run measured minutes apart compare the drift as much as the runs.
   const fullRuns: MeasuredRun[] = [];
   const strRuns: Awaited<ReturnType<typeof stringUnionFind>>[] = [];
   const incRuns: MeasuredRun[] = [];
@@ -430,6 +434,8 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
     rows: number;
     rounds: Record<string, unknown>[];
     identifiers: number;
+    /** union-find over the first build's int edges (the recursive model is checked against it) */
+    uf: ReturnType<typeof unionFindInt>;
     intLoadS: number;
     intComputeS: number;
     intPeak: number;
@@ -466,14 +472,14 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
         log(`union-find int: load ${fmtS(intLoadS)} s, compute ${fmtS(intComputeS)} s`);
         const { verdict, ourComponents } = await checkOurs(db, uf);
         log(verdict);
-        first = { rows, rounds, identifiers, intLoadS, intComputeS, intPeak, rss0, verdict, ourComponents, recursiveCell: [] };
+        first = { rows, rounds, identifiers, uf, intLoadS, intComputeS, intPeak, rss0, verdict, ourComponents, recursiveCell: [] };
       }
     } finally {
       db.close();
     }
     if (!first) throw new Error('no first build');
     if (r === 0) {
-      first.recursiveCell = await runRecursive(first.intLoadS + first.intComputeS);
+      first.recursiveCell = await runRecursive(first.intLoadS + first.intComputeS, first.uf);
       // (d) append a 1% edge delta to raw.events; the same command again is an incremental run
       // (the identity models are incremental by default once their tables exist)
       const dbi = await openDb(dbPath);
@@ -496,8 +502,9 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
       tries.push({ run, timings: modelTimings(projectDir) });
       if (run.exitCode !== 0) break;
     }
-    const inc = (tries.find((x) => x.run.exitCode !== 0) ?? tries[medianIndex(tries.map((x) => x.run.seconds))]).run;
-    incRuns.push(tries.find((x) => x.run === inc)!);
+    const picked = medianOrFailed(tries);
+    incRuns.push(picked);
+    const inc = picked.run;
     if (inc.exitCode !== 0) break;
     // every incremental result is checked against union-find over its own edges
     const db3 = await openDb(dbPath);
@@ -527,9 +534,8 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
 
   const incLines: string[] = [];
   {
-    const failed = incRuns.find((x) => x.run.exitCode !== 0);
     const incSeconds = incRuns.map((x) => x.run.seconds);
-    const { run: inc, timings: incTimings } = failed ?? incRuns[medianIndex(incSeconds)];
+    const { run: inc, timings: incTimings } = medianOrFailed(incRuns);
     if (inc.exitCode !== 0) {
       const f = readRunResults(projectDir).failures;
       incLines.push(`| incremental run with 1% edge delta | ${fmtS(inc.seconds)} | — | ${fmtMiB(inc.peakKiB)} | | | ✗ dbt failed: ${f.map((x) => `${x.node}: ${x.message}`).join('; ').replace(/\|/g, '/').replace(/\n/g, ' ').slice(0, 300)} |`);

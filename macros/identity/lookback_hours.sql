@@ -6,9 +6,10 @@
 -#}
 {% macro lookback_hours() -%}
     {%- set value = var('c360_lookback_hours', 0) -%}
+    {#- true, none and '' are not digits either ('True', 'None') -#}
     {%- set text = value | string | trim -%}
-    {%- if value is sameas true or value is sameas false or value is none or not (text | length > 0 and text.isdigit()) -%}
+    {%- if not text.isdigit() -%}
         {{ exceptions.raise_compiler_error("var c360_lookback_hours must be a whole number of hours, 0 or more; got '" ~ value ~ "'. Fix: --vars '{c360_lookback_hours: 48}' (or leave it out: 0)") }}
     {%- endif -%}
-    {{- text | int -}}
+    {{ return(text | int) }}
 {%- endmacro %}

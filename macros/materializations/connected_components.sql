@@ -121,7 +121,7 @@
                 {%- set e_in = e0 if i == 0 else c360._cc_work_relation('cc_e' ~ i) -%}
                 {%- set m_out = c360._cc_work_relation('cc_m' ~ i) -%}
                 {%- set e_out = c360._cc_work_relation('cc_e' ~ (i + 1)) -%}
-                {%- set settle = ns.edges >= c360._cc_settle_min_edges() -%}
+                {%- set settle = c360._cc_settles(ns.edges) -%}
                 {% do c360._cc_build_work_table('c360_cc_m' ~ i, m_out, c360._cc_representatives_sql(e_in, i), settle=settle) %}
                 {%- set h_out = c360._cc_work_relation('cc_h' ~ i) -%}
                 {#- two single-join steps: a one-query double join lets a planner without statistics
@@ -156,7 +156,7 @@
             {%- for i in range(ns.maps - 2, 0, -1) -%}
                 {%- set f_out = c360._cc_work_relation('cc_f' ~ i) -%}
                 {#- f_i has a row per node of round i: settled when round i was -#}
-                {% do c360._cc_build_work_table('c360_cc_f' ~ i, f_out, c360._cc_compose_sql(c360._cc_work_relation('cc_m' ~ i), ns.labels), settle=rounds[i][1] >= c360._cc_settle_min_edges()) %}
+                {% do c360._cc_build_work_table('c360_cc_f' ~ i, f_out, c360._cc_compose_sql(c360._cc_work_relation('cc_m' ~ i), ns.labels), settle=c360._cc_settles(rounds[i][1])) %}
                 {%- set ns.labels = f_out -%}
             {%- endfor -%}
             {%- set final_sql -%}
@@ -337,7 +337,7 @@
     e.g. round 1's contraction 2.6 s -> 3.6 s, and ~7 s over the whole build). Only temporary
     work tables are committed here; the model's table changes only in the last statements, which
     still run in one transaction (the next statement opens it). Rounds entering with fewer than
-    _cc_settle_min_edges() edges (the late rounds of a full build, most incremental runs) skip it:
+    100k edges (_cc_settles; the late rounds of a full build, most incremental runs) skip it:
     a commit is two more statements through dbt, and a plan without statistics costs less than
     that on so few rows (every join is still on equality, a hash join). -#}
 {% macro _cc_settle() -%}
@@ -346,9 +346,9 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- private: the smallest round (edges entering it) whose work tables are settled -#}
-{% macro _cc_settle_min_edges() -%}
-    {{ return(100000) }}
+{#- private: whether the work tables of a round entering with `edges` edges are settled -#}
+{% macro _cc_settles(edges) -%}
+    {{ return(edges >= 100000) }}
 {%- endmacro %}
 
 {#- private: select count(*) of a relation as an int -#}

@@ -34,5 +34,5 @@ where (
 {% if is_incremental() %}
 {% set watermark = c360.max_timestamp(this, 'occurred_at') %}
     -- an empty table (no rows yet: an input added before its first rows arrived) reads everything
-    and ({{ watermark }} is null or occurred_at > {{ dbt.dateadd('hour', -1 * (c360.lookback_hours() | int), watermark) }})
+    and ({{ watermark }} is null or occurred_at > {{ dbt.dateadd('hour', -1 * c360.lookback_hours(), watermark) }})
 {% endif %}
