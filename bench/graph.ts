@@ -135,8 +135,13 @@ export function graphSql(customers: number, schema = 'raw'): string[] {
   ];
 }
 
-/** The bench spec: one input `events` over raw.events, five id types. */
-export function benchSpec(dbPath = 'c360.duckdb'): string {
+/**
+ * The bench spec: one input `events` over raw.events, five id types. With `guards`, the
+ * over-stitching guards a real spec has: user_id at most 1 and email at most 5 per cluster, at
+ * most 200 identifiers per cluster, an identifier linked to more than 100 is shared (the hubs);
+ * priorities by position, so four limit levels.
+ */
+export function benchSpec(dbPath = 'c360.duckdb', guards = false): string {
   return `version: 1
 entity: customer
 warehouse:
@@ -147,10 +152,10 @@ sources:
 id_types:
   anonymous_id: { normalize: trim }
   device_id: { normalize: trim }
-  email: { normalize: email }
+  email: { normalize: email${guards ? ', limit: 5' : ''} }
   phone: { normalize: none }
-  user_id: { normalize: trim }
-inputs:
+  user_id: { normalize: trim${guards ? ', limit: 1' : ''} }
+${guards ? 'identity:\n  max_cluster_size: 200\n  shared_identifier_max_links: 100\n' : ''}inputs:
   events:
     relation: source('raw', 'events')
     occurred_at: ts

@@ -12,19 +12,17 @@
 // and checks that (a) equals union-find's partition. Prints a markdown table and writes it to
 // bench/results/<date>-identity.md.
 
-import { execa } from 'execa';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { locateDbt } from '../generator/src/dbt/locate.js';
 import { readRunResults } from '../generator/src/dbt/run.js';
 import { writeProject } from '../generator/src/io/project.js';
 import { generate } from '../generator/src/pipeline.js';
+import { type DbtRun, modelTimings, runDbtMeasured } from './dbt.js';
 import { benchSpec, deltaSql, graphSql, parseSize, type GraphSize } from './graph.js';
 import {
   fmtMiB,
   fmtN,
   fmtS,
-  now,
   openDb,
   type Db,
   readIntPairs,
@@ -86,85 +84,6 @@ function parseArgs(argv: string[]): Args {
   if (!Number.isFinite(timeoutRecursive) || timeoutRecursive <= 0) throw new Error('--timeout-recursive must be a positive number of seconds');
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 9) throw new Error('--repeat must be a whole number from 1 to 9');
   return { sizes: sizes.split(',').map((s) => parseSize(s.trim())), timeoutRecursive, skipRecursive, repeat };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Running dbt with wall time, peak RSS, and a hard timeout that kills its process group
-
-interface DbtRun {
-  exitCode: number | null;
-  seconds: number;
-  peakKiB: number | null;
-  timedOut: boolean;
-  output: string;
-}
-
-function vmHwmKiB(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-async function runDbtMeasured(projectDir: string, args: string[], timeoutS: number | null): Promise<DbtRun> {
-  const dbt = locateDbt();
-  const rssFile = join(projectDir, 'target', `.peak-rss-${process.pid}`);
-  mkdirSync(join(projectDir, 'target'), { recursive: true });
-  rmSync(rssFile, { force: true });
-  const t = now();
-  const child = execa('/usr/bin/time', ['-f', '%M', '-o', rssFile, dbt, ...args, '--project-dir', projectDir, '--profiles-dir', projectDir], {
-    cwd: projectDir,
-    reject: false,
-    all: true,
-    detached: true, // its own process group, so a timeout kills dbt too, not just `time`
-    env: { DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', C360_DUCKDB_PATH: join(projectDir, 'c360.duckdb') },
-  });
-  let polled = 0;
-  let timedOut = false;
-  const poll = setInterval(() => {
-    if (child.pid === undefined) return;
-    for (const p of childPids(child.pid)) polled = Math.max(polled, vmHwmKiB(p));
-  }, 250);
-  const killer =
-    timeoutS === null
-      ? null
-      : setTimeout(() => {
-          timedOut = true;
-          if (child.pid !== undefined) {
-            try {
-              process.kill(-child.pid, 'SIGKILL');
-            } catch {
-              /* already gone */
-            }
-          }
-        }, timeoutS * 1000);
-  const result = await child;
-  const seconds = now() - t;
-  clearInterval(poll);
-  if (killer) clearTimeout(killer);
-  let peakKiB: number | null = polled || null;
-  if (existsSync(rssFile)) {
-    const m = /(\d+)\s*$/.exec(readFileSync(rssFile, 'utf8').trim());
-    if (m) peakKiB = Math.max(Number(m[1]), polled);
-  }
-  return { exitCode: result.exitCode ?? null, seconds, peakKiB, timedOut, output: result.all ?? '' };
-}
-
-function modelTimings(projectDir: string): { model: string; seconds: number }[] {
-  const p = join(projectDir, 'target', 'run_results.json');
-  if (!existsSync(p)) return [];
-  const data = JSON.parse(readFileSync(p, 'utf8')) as { results: { unique_id: string; execution_time: number }[] };
-  return data.results.map((r) => ({ model: r.unique_id.replace(/^model\.[^.]+\./, ''), seconds: r.execution_time }));
 }
 
 const RECURSIVE_SQL = `-- bench only: the recursive-CTE connected components most published dbt identity graphs use:

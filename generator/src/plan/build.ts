@@ -60,13 +60,19 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
   const identifiersModel = `int_${spec.entity}__identifiers`;
   const edgesModel = `int_${spec.entity}__edges`;
   const firstPassComponentsModel = `int_${spec.entity}__components`;
+  const sharedIdentifiersModel = `int_${spec.entity}__shared_identifiers`;
   const rulesGuard: RulesGuardPlan = {
     stateModel: `int_${spec.entity}__identity_rules`,
     models: [
       ...idRowsModels.map((model) => ({ model, upstream: [] })),
       { model: identifiersModel, upstream: idRowsModels },
       { model: edgesModel, upstream: [...idRowsModels, identifiersModel] },
-      { model: firstPassComponentsModel, upstream: [...idRowsModels, identifiersModel, edgesModel] },
+      // the shared identifiers count the links incrementally (with any guard)
+      ...(guarded ? [{ model: sharedIdentifiersModel, upstream: [...idRowsModels, identifiersModel, edgesModel] }] : []),
+      {
+        model: firstPassComponentsModel,
+        upstream: [...idRowsModels, identifiersModel, edgesModel, ...(guarded ? [sharedIdentifiersModel] : [])],
+      },
     ],
     // every guarded model is downstream of some input's id rows
     rebuild: idRowsModels.map((m) => `${m}+`),
@@ -76,7 +82,7 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
     edgesModel,
     // without any guard nothing can be shared: no shared-identifier and stitch-edge models (two
     // nodes every run would rebuild for nothing), the first pass reads the edges
-    sharedIdentifiersModel: guarded ? `int_${spec.entity}__shared_identifiers` : null,
+    sharedIdentifiersModel: guarded ? sharedIdentifiersModel : null,
     stitchEdgesModel: guarded ? stitchEdgesModel : null,
     stitchSourceModel: guarded ? stitchEdgesModel : edgesModel,
     firstPassComponentsModel,

@@ -8,6 +8,7 @@
     the rows that change are written: new identifiers, moved first seen, a new canonical id (the
     members of the clusters a merge absorbed); the rest of a grown cluster keeps its rows. -#}
 {% if is_incremental() %}
+{% do c360.check_columns(this, ['updated_at']) %}
 {% set watermark %}{{ c360.max_timestamp(this, 'updated_at') }}{% endset %}
 {% endif %}
 {% if is_incremental() %}

@@ -17,15 +17,12 @@ with identifiers as (
 
 labels as (
 
-    -- the clusters after int_customer__components_l1: the first pass, overridden by every model that re-ran a cluster
-    select
-        first_pass.node_id,
-        coalesce(level_1.component_id, unshared.component_id, first_pass.component_id) as component_id
-    from {{ ref('int_customer__components') }} as first_pass
-    left join {{ ref('int_customer__components_unshared') }} as unshared
-        on unshared.node_id = first_pass.node_id
-    left join {{ ref('int_customer__components_l1') }} as level_1
-        on level_1.node_id = first_pass.node_id
+    -- the clusters level 1 re-ran, as it left them: only those can still be over a
+    -- limit (a cluster no level re-ran was within every limit before it and is unchanged since),
+    -- so this level reads them, not every node; placeholder nodes are no identifiers
+    select node_id, component_id
+    from {{ ref('int_customer__components_l1') }}
+    where node_id <= (select max(node_id) from identifiers)
 
 ),
 

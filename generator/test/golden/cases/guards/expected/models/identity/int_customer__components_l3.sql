@@ -17,17 +17,12 @@ with identifiers as (
 
 labels as (
 
-    -- the clusters after int_customer__components_l2: the first pass, overridden by every model that re-ran a cluster
-    select
-        first_pass.node_id,
-        coalesce(level_2.component_id, level_1.component_id, unshared.component_id, first_pass.component_id) as component_id
-    from {{ ref('int_customer__components') }} as first_pass
-    left join {{ ref('int_customer__components_unshared') }} as unshared
-        on unshared.node_id = first_pass.node_id
-    left join {{ ref('int_customer__components_l1') }} as level_1
-        on level_1.node_id = first_pass.node_id
-    left join {{ ref('int_customer__components_l2') }} as level_2
-        on level_2.node_id = first_pass.node_id
+    -- the clusters level 2 re-ran, as it left them: only those can still be over a
+    -- limit (a cluster no level re-ran was within every limit before it and is unchanged since),
+    -- so this level reads them, not every node; placeholder nodes are no identifiers
+    select node_id, component_id
+    from {{ ref('int_customer__components_l2') }}
+    where node_id <= (select max(node_id) from identifiers)
 
 ),
 

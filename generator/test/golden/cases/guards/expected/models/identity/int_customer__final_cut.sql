@@ -62,6 +62,8 @@ over_limit as (
     select component_id
     from members
     where is_shared = 0
+        -- only a cluster the last level re-ran can: the others were within every limit before it
+        and component_id in (select component_id from {{ ref('int_customer__components_l3') }})
     group by component_id
     having sum(case when id_type = 'user_id' then 1 else 0 end) > 1
         or sum(case when id_type = 'email' then 1 else 0 end) > 5
@@ -137,21 +139,12 @@ over_limit_cut as (
 
 ),
 
-cut as (
+shared_cuts as (
 
-    select node_id, component_id, cut_reason from over_limit_cut
-
-    union all
-
-    -- clusters within every limit: only their shared identifiers are cut loose
-    select
-        members.node_id,
-        members.component_id,
-        case when members.is_shared = 1 then 'shared_identifier' end as cut_reason
+    select component_id, count(*) as cuts
     from members
-    left join over_limit
-        on over_limit.component_id = members.component_id
-    where over_limit.component_id is null
+    where is_shared = 1
+    group by component_id
 
 )
 
@@ -160,4 +153,20 @@ select
     component_id as stitched_component_id,
     cut_reason,
     count(cut_reason) over (partition by component_id) as cluster_cuts
-from cut
+from over_limit_cut
+
+union all
+
+-- clusters within every limit: only their shared identifiers are cut loose (counted over the
+-- shared members, not by a window over every node)
+select
+    members.node_id,
+    members.component_id as stitched_component_id,
+    case when members.is_shared = 1 then 'shared_identifier' end as cut_reason,
+    coalesce(shared_cuts.cuts, 0) as cluster_cuts
+from members
+left join over_limit
+    on over_limit.component_id = members.component_id
+left join shared_cuts
+    on shared_cuts.component_id = members.component_id
+where over_limit.component_id is null

@@ -3,6 +3,27 @@
 -- type than that type's limit is shared
 -- (a kiosk device used by hundreds of people, a placeholder email on many orders). It stops
 -- stitching: int_customer__stitch_edges drops all its links and the audit lists them.
+{#- pre-hook: no incremental run after a stitching-rule change (a limit changed: identifiers could
+    stop being shared); post-hook: record the rules and the run (in int_customer__identity_rules) -#}
+{{ config(
+    materialized='incremental',
+    unique_key='node_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ c360.check_identity_rules(ref('int_customer__identity_rules'), upstream=['int_orders__ids', 'int_sessions__ids', 'int_account_merges__ids', 'int_customer__identifiers', 'int_customer__edges'], rebuild=['int_orders__ids+', 'int_sessions__ids+', 'int_account_merges__ids+']) }}",
+    post_hook="{{ c360.record_identity_rules(ref('int_customer__identity_rules')) }}"
+) }}
+
+{#- Incremental runs count again only the links of the identifiers that a link written since this
+    model's last run (recorded_at in int_customer__identity_rules) touches, and rewrite those of them
+    that are shared: links are only added between full refreshes (a rule change stops the run), so
+    the counts only grow, an identifier once shared stays shared, and every other row stands.
+    Without a recorded run every link is read. -#}
+{% if is_incremental() %}
+{% set recorded_sql = '(select recorded_at from ' ~ ref('int_customer__identity_rules') ~ ' where model_name = ' ~ c360.sql_string(model.name) ~ ') as recorded' %}
+{% set since %}coalesce({{ c360.max_timestamp(recorded_sql, 'recorded_at') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }})){% endset %}
+{% endif %}
+
 with identifiers as (
 
     select node_id, id_type, id_value from {{ ref('int_customer__identifiers') }}
@@ -15,13 +36,37 @@ edges as (
 
 ),
 
+{% if is_incremental() %}
+touched as (
+
+    select node_a as node_id from {{ ref('int_customer__edges') }} where updated_at > {{ since }}
+    union
+    select node_b as node_id from {{ ref('int_customer__edges') }} where updated_at > {{ since }}
+
+),
+
 directed as (
 
+    -- every link of those identifiers, from each side
+    select node_a as node_id, node_b as other_node_id
+    from edges
+    where node_a in (select node_id from touched)
+    union all
+    select node_b as node_id, node_a as other_node_id
+    from edges
+    where node_b in (select node_id from touched)
+
+),
+{% else %}
+directed as (
+
+    -- each link from both sides (the edges are distinct pairs, so these are distinct too)
     select node_a as node_id, node_b as other_node_id from edges
-    union
+    union all
     select node_b as node_id, node_a as other_node_id from edges
 
 ),
+{% endif %}
 
 links_by_type as (
 
