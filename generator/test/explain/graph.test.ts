@@ -1,18 +1,10 @@
 // Shortest chains by BFS, checked against Floyd–Warshall distances on small random graphs.
 
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/demo/data.js';
 import { shortestPath, shortestPathTree, type Edge } from '../../src/explain/graph.js';
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function randomGraph(rand: () => number, n: number, m: number): Edge[] {
   const edges: Edge[] = [];

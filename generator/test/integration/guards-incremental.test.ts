@@ -7,14 +7,12 @@
 // the canonical id, the final cut's reason, and the shared identifiers; the kept links must
 // connect every final cluster and join no two.
 
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDbt } from '../../src/dbt/run.js';
-import type { ProjectPlan } from '../../src/plan/types.js';
+import { mulberry32 } from '../../src/demo/data.js';
 import { withDuckDb } from '../../src/warehouse/duckdb.js';
 import { checkKeptLinks } from '../helpers/kept-links.js';
-import { execSql, generateInto } from '../support/build.js';
-import { tempDir } from '../support/tmp.js';
+import { buildPair, execSql, projectPair, type ProjectPair } from '../support/build.js';
 
 const SPEC = `version: 1
 entity: person
@@ -34,18 +32,6 @@ inputs:
 
 type Row = { ts: string; email: string | null; device_id: string | null; user_id: string | null; alias_user_id?: string };
 
-/** A small deterministic PRNG (mulberry32), so every run of the test sees the same batches. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PEOPLE = 60;
 const BATCHES = 5;
 const DAY = 86_400_000;
@@ -56,7 +42,7 @@ const T0 = Date.UTC(2026, 0, 1);
  * devices seen with many people, links inside a person, and, from batch 2 on, late rows stamped
  * before the first batch. */
 function batches(seed: number): Row[][] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
   const ids = (p: number) => ({
     email: [`p${p}a@x.com`, `P${p}B@x.com`],
@@ -135,19 +121,14 @@ async function outcome(db: string): Promise<Record<string, string>> {
 }
 
 describe('guards: the incremental id graph equals --full-refresh, run after run', () => {
-  const incDir = tempDir('guards-inc');
-  const fullDir = tempDir('guards-full');
-  const incDb = join(incDir, 'c360.duckdb');
-  const fullDb = join(fullDir, 'c360.duckdb');
-  let plan: ProjectPlan;
+  let pair: ProjectPair;
 
   beforeAll(() => {
-    plan = generateInto(SPEC, incDir);
-    generateInto(SPEC, fullDir);
+    pair = projectPair(SPEC, 'guards');
   });
 
   it('plans every guard and an incremental id graph', () => {
-    const g = plan.identity.guards;
+    const g = pair.plan.identity.guards;
     expect([g.levels.length, g.unsharedModel, g.finalCutModel, g.resolvedModel]).toEqual([
       2,
       'int_person__components_unshared',
@@ -159,14 +140,9 @@ describe('guards: the incremental id graph equals --full-refresh, run after run'
   it('five random batches: every identifier has the canonical id, cut and shared status a full refresh gives', async () => {
     const seen = { cut: 0, shared: 0, split: 0 };
     for (const [b, rows] of batches(20261129).entries()) {
-      await execSql(incDb, insertSql(rows));
-      await execSql(fullDb, insertSql(rows));
       // late rows are older than the input's newest: the lookback makes int_events__ids read them
-      const inc = await runDbt({ projectDir: incDir, args: ['build'], vars: LOOKBACK, stream: false });
-      expect(inc.exitCode, inc.output.slice(-4000)).toBe(0);
-      expect(inc.counts!.fail + inc.counts!.error, `run ${b}`).toBe(0);
-      const full = await runDbt({ projectDir: fullDir, args: ['build', '--full-refresh'], stream: false });
-      expect(full.exitCode, full.output.slice(-4000)).toBe(0);
+      await buildPair(pair, insertSql(rows), LOOKBACK);
+      const { incDb, fullDb, plan } = pair;
 
       const incremental = await outcome(incDb);
       expect(incremental, `run ${b}`).toEqual(await outcome(fullDb));
@@ -179,14 +155,14 @@ describe('guards: the incremental id graph equals --full-refresh, run after run'
       const [{ n }] = await withDuckDb(incDb, (c) =>
         c.query(`select count(distinct l.node_id)::int as n from main.int_person__components_l1 l`),
       );
-      seen.split += n;
+      seen.split += Number(n);
       if (b > 0) {
         // the id graph ran incrementally: its rows of this run are fewer than its identifiers
         const [{ written, total }] = await withDuckDb(incDb, (c) =>
           c.query(`select count(*) filter (where updated_at = (select max(updated_at) from main.person_id_graph))::int as written,
                           count(*)::int as total from main.person_id_graph`),
         );
-        expect(written, `run ${b}`).toBeLessThan(total);
+        expect(Number(written), `run ${b}`).toBeLessThan(Number(total));
       }
     }
     // the batches exercised the guards: cuts, shared kiosks, levels re-running clusters
@@ -196,6 +172,7 @@ describe('guards: the incremental id graph equals --full-refresh, run after run'
   });
 
   it('an id graph built before it was incremental (no updated_at) stops with the fix, which works', async () => {
+    const { incDir, incDb } = pair;
     const before = await outcome(incDb);
     await execSql(incDb, 'alter table main.person_id_graph drop column updated_at');
     const run = await runDbt({ projectDir: incDir, args: ['build', '--select', 'person_id_graph'], stream: false });

@@ -8,9 +8,7 @@
 // the shared re-split runs those clusters again over today's stitch edges (decision 0005). With a
 // limit as well, the levels must see the re-split clusters, not the stale one (second describe).
 
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runDbt } from '../../src/dbt/run.js';
 import { explain } from '../../src/explain/explain.js';
 import { renderText } from '../../src/explain/command.js';
 import { generate } from '../../src/pipeline.js';
@@ -18,8 +16,7 @@ import type { ProjectPlan } from '../../src/plan/types.js';
 import { withDuckDb } from '../../src/warehouse/duckdb.js';
 import { checkKeptLinks } from '../helpers/kept-links.js';
 import { UnionFind } from '../helpers/union-find.js';
-import { execSql, generateInto } from '../support/build.js';
-import { tempDir } from '../support/tmp.js';
+import { buildPair, projectPair } from '../support/build.js';
 
 const MAX_LINKS = 3;
 
@@ -154,15 +151,10 @@ function clustersOf(graph: Record<string, string>): string[][] {
 }
 
 describe('shared_identifier_max_links alone: an identifier that becomes shared on an incremental run', () => {
-  const incDir = tempDir('shared-inc');
-  const fullDir = tempDir('shared-full');
-  const incDb = join(incDir, 'c360.duckdb');
-  const fullDb = join(fullDir, 'c360.duckdb');
-  let plan: ProjectPlan;
+  let incDir: string, fullDir: string, incDb: string, fullDb: string, plan: ProjectPlan;
 
   beforeAll(() => {
-    plan = generateInto(SPEC, incDir);
-    generateInto(SPEC, fullDir);
+    ({ incDir, fullDir, incDb, fullDb, plan } = projectPair(SPEC, 'shared'));
   });
 
   it('plans the shared re-split, without limit levels or a final cut', () => {
@@ -182,15 +174,9 @@ describe('shared_identifier_max_links alone: an identifier that becomes shared o
     const seen: Row[] = [];
     for (const [b, rows] of stamped.entries()) {
       seen.push(...rows);
-      await execSql(incDb, insertSql(rows));
-      await execSql(fullDb, insertSql(rows));
-      const inc = await runDbt({ projectDir: incDir, args: ['build'], stream: false });
-      expect(inc.exitCode, inc.output.slice(-4000)).toBe(0);
-      expect(inc.counts!.fail + inc.counts!.error, `run ${b}`).toBe(0);
+      const inc = await buildPair({ incDir, fullDir, incDb, fullDb, plan }, insertSql(rows));
       expect(inc.output).toContain('assert_shared_identifiers_isolated');
       if (b > 0) expect(inc.output).toContain('incremental: edges between previous components');
-      const full = await runDbt({ projectDir: fullDir, args: ['build', '--full-refresh'], stream: false });
-      expect(full.exitCode, full.output.slice(-4000)).toBe(0);
 
       const incGraph = await idGraph(incDb);
       const fullGraph = await idGraph(fullDb);
@@ -300,15 +286,10 @@ const LIMITED_BATCHES: Row[][] = [
 ];
 
 describe('with a limit as well: the levels see the clusters a full refresh would', () => {
-  const incDir = tempDir('shared-lim-inc');
-  const fullDir = tempDir('shared-lim-full');
-  const incDb = join(incDir, 'c360.duckdb');
-  const fullDb = join(fullDir, 'c360.duckdb');
-  let plan: ProjectPlan;
+  let incDir: string, fullDir: string, incDb: string, fullDb: string, plan: ProjectPlan;
 
   beforeAll(() => {
-    plan = generateInto(LIMITED_SPEC, incDir);
-    generateInto(LIMITED_SPEC, fullDir);
+    ({ incDir, fullDir, incDb, fullDb, plan } = projectPair(LIMITED_SPEC, 'shared-lim'));
   });
 
   it('incremental == --full-refresh after the identifier becomes shared', async () => {
@@ -320,13 +301,7 @@ describe('with a limit as well: the levels see the clusters a full refresh would
     for (const [b, rows] of LIMITED_BATCHES.entries()) {
       clockL += 86_400_000;
       const withTs = rows.map((r) => ({ ...r, ts: new Date((clockL += 60_000)).toISOString().replace('T', ' ').slice(0, 19) }));
-      await execSql(incDb, insertSql(withTs));
-      await execSql(fullDb, insertSql(withTs));
-      const inc = await runDbt({ projectDir: incDir, args: ['build'], stream: false });
-      expect(inc.exitCode, inc.output.slice(-4000)).toBe(0);
-      expect(inc.counts!.fail + inc.counts!.error, `run ${b}`).toBe(0);
-      const full = await runDbt({ projectDir: fullDir, args: ['build', '--full-refresh'], stream: false });
-      expect(full.exitCode, full.output.slice(-4000)).toBe(0);
+      await buildPair({ incDir, fullDir, incDb, fullDb, plan }, insertSql(withTs));
 
       const incGraph = await idGraph(incDb);
       expect(clustersOf(await idGraph(fullDb)), `run ${b}`).toEqual(expected[b]);

@@ -58,3 +58,35 @@ export async function buildProject(opts: {
 }
 
 export const readText = (p: string) => readFileSync(p, 'utf8');
+
+/** One spec generated twice: a project run incrementally and its twin rebuilt with --full-refresh. */
+export interface ProjectPair {
+  incDir: string;
+  fullDir: string;
+  incDb: string;
+  fullDb: string;
+  plan: ProjectPlan;
+}
+
+export function projectPair(specText: string, prefix: string): ProjectPair {
+  const incDir = tempDir(`${prefix}-inc`);
+  const fullDir = tempDir(`${prefix}-full`);
+  const plan = generateInto(specText, incDir);
+  generateInto(specText, fullDir);
+  return { incDir, fullDir, incDb: join(incDir, 'c360.duckdb'), fullDb: join(fullDir, 'c360.duckdb'), plan };
+}
+
+/**
+ * Runs `sql` (new source rows) in both databases, then `dbt build` in the incremental project and
+ * `dbt build --full-refresh` in its twin. Throws with dbt's output when either fails or a test
+ * fails; returns the incremental run.
+ */
+export async function buildPair(pair: ProjectPair, sql: string, vars?: Record<string, string>): Promise<DbtRunResult> {
+  await execSql(pair.incDb, sql);
+  await execSql(pair.fullDb, sql);
+  const inc = await runDbt({ projectDir: pair.incDir, args: ['build'], vars, stream: false });
+  if (inc.exitCode !== 0 || inc.counts!.fail + inc.counts!.error > 0) throw new Error(`incremental dbt build failed:\n${inc.output.slice(-4000)}`);
+  const full = await runDbt({ projectDir: pair.fullDir, args: ['build', '--full-refresh'], vars, stream: false });
+  if (full.exitCode !== 0) throw new Error(`dbt build --full-refresh failed:\n${full.output.slice(-4000)}`);
+  return inc;
+}
