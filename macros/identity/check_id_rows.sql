@@ -56,11 +56,7 @@
     {%- for r in id_rows -%}
         {%- set relation = load_relation(r) -%}
         {%- if relation is not none -%}
-            {%- set names = [] -%}
-            {%- for column in adapter.get_columns_in_relation(relation) -%}
-                {%- do names.append(column.name | lower) -%}
-            {%- endfor -%}
-            {%- if 'loaded_at' in names -%}
+            {%- if c360._missing_columns(relation, ['loaded_at']) | length == 0 -%}
                 {%- do tables.append((r.identifier, relation)) -%}
             {%- else -%}
                 {%- do before.append(r.identifier) -%}
