@@ -9,14 +9,13 @@
 // shared identifiers and every level). Prints a markdown table and appends it to
 // bench/results/<date>-guards.md. Union-find does not apply here: the guards drop links.
 
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeProject } from '../generator/src/io/project.js';
 import { generate } from '../generator/src/pipeline.js';
 import { type DbtRun, modelTimings, runDbtMeasured } from './dbt.js';
-import { benchSpec, deltaSql, graphSql, parseSize, type GraphSize } from './graph.js';
-import { fmtMiB, fmtN, fmtS, openDb, timed } from './lib.js';
+import { benchSpec, deltaSql, parseSize, type GraphSize } from './graph.js';
+import { appendResults, fmtMiB, fmtN, fmtS, generateGraphDb, openDb } from './lib.js';
 
 const BENCH_DIR = resolve('bench');
 const SELECT = ['run', '--select', '+customer_id_graph'];
@@ -60,16 +59,7 @@ async function benchSize(size: GraphSize): Promise<string> {
     .filter((m): m is string => m !== undefined)
     .sort();
 
-  for (const f of [dbPath, `${dbPath}.wal`]) rmSync(f, { force: true });
-  const [, genS] = await timed(async () => {
-    const db = await openDb(dbPath);
-    try {
-      for (const sql of graphSql(size.customers)) await db.run(sql);
-      await db.run('checkpoint');
-    } finally {
-      db.close();
-    }
-  });
+  const genS = await generateGraphDb(dbPath, size.customers);
   log(`data generated in ${fmtS(genS)} s; full build ...`);
   const full = await runDbtMeasured(projectDir, SELECT, null);
   failIfFailed('full build', full);
@@ -155,18 +145,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const parts: string[] = [];
   for (const size of sizes) parts.push(await benchSize(size));
-  const header = [
-    `# Identity benchmark with guards, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-    '',
-    `Machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; command: \`npm run bench:guards -- ${process.argv.slice(2).join(' ')}\` (bench/README.md).`,
-    '',
-    '',
-  ];
-  const text = header.join('\n') + parts.join('\n\n') + '\n';
-  const outDir = join(BENCH_DIR, 'results');
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `${started.toISOString().slice(0, 10)}-guards.md`);
-  writeFileSync(file, existsSync(file) ? readFileSync(file, 'utf8') + '\n' + text : text);
+  const file = appendResults('guards', 'Identity benchmark with guards', `npm run bench:guards -- ${process.argv.slice(2).join(' ')}`, started, parts);
   console.error(`written ${file}`);
 }
 

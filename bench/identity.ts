@@ -18,11 +18,13 @@ import { readRunResults } from '../generator/src/dbt/run.js';
 import { writeProject } from '../generator/src/io/project.js';
 import { generate } from '../generator/src/pipeline.js';
 import { type DbtRun, modelTimings, runDbtMeasured } from './dbt.js';
-import { benchSpec, deltaSql, graphSql, parseSize, type GraphSize } from './graph.js';
+import { benchSpec, deltaSql, parseSize, type GraphSize } from './graph.js';
 import {
+  appendResults,
   fmtMiB,
   fmtN,
   fmtS,
+  generateGraphDb,
   openDb,
   type Db,
   readIntPairs,
@@ -286,20 +288,8 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
   writeFileSync(join(projectDir, 'models', 'bench', `${RECURSIVE_MODEL}.sql`), RECURSIVE_SQL);
 
   // load the data (a fresh database file each run)
-  for (const f of [dbPath, `${dbPath}.wal`]) rmSync(f, { force: true });
   rmSync(join(projectDir, '.tmp'), { recursive: true, force: true });
-  const genS = await (async () => {
-    const db = await openDb(dbPath);
-    try {
-      const [, s] = await timed(async () => {
-        for (const sql of graphSql(size.customers)) await db.run(sql);
-      });
-      await db.run('checkpoint');
-      return s;
-    } finally {
-      db.close();
-    }
-  })();
+  const genS = await generateGraphDb(dbPath, size.customers);
   log(`data generated in ${fmtS(genS)} s`);
   // with --repeat, every full build starts from the generated data alone (a copy of it)
   const dataCopy = `${dbPath}.data`;
@@ -532,21 +522,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const parts: string[] = [];
   for (const size of sizes) parts.push((await benchSize(size, args)).markdown);
-  const date = started.toISOString().slice(0, 10);
-  const header = [
-    `# Identity benchmark, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-    '',
-    `Machine: ${(await import('node:os')).cpus().length} cores, ${((await import('node:os')).totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
-      `command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\` (bench/README.md explains the rows).`,
-    '',
-    '',
-  ];
-  const text = header.join('\n') + parts.join('\n\n') + '\n';
-  const outDir = join(BENCH_DIR, 'results');
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `${date}-identity.md`);
-  // several runs on one day accumulate in one file
-  writeFileSync(file, existsSync(file) ? readFileSync(file, 'utf8') + '\n' + text : text);
+  const file = appendResults('identity', 'Identity benchmark', `npm run bench -- ${process.argv.slice(2).join(' ')}`, started, parts);
   console.error(`written ${file}`);
 }
 

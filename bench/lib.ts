@@ -1,10 +1,14 @@
 // Shared bench helpers: a DuckDB session, timers, reading edges into typed arrays, interning
-// identifiers, union-find.
+// identifiers, union-find, generating the graph database, appending results.
 
 import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
 // the C-API bindings under @duckdb/node-api (same version, always installed with it): raw vector
 // memory, so VARCHARs can be read without a JS string per value
 import duckdb from '@duckdb/node-bindings';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { graphSql } from './graph.js';
 
 export interface Db {
   conn: DuckDBConnection;
@@ -380,4 +384,38 @@ export function samePartition(
     else if (b !== l) mismatches++;
   }
   return { ok: mismatches === 0, mismatches, components: l2r.size };
+}
+
+/** A fresh database file at `dbPath` holding the bench graph of `customers` (graph.ts), checkpointed;
+ * returns the seconds the generating SQL took. */
+export async function generateGraphDb(dbPath: string, customers: number): Promise<number> {
+  for (const f of [dbPath, `${dbPath}.wal`]) rmSync(f, { force: true });
+  const db = await openDb(dbPath);
+  try {
+    const [, s] = await timed(async () => {
+      for (const sql of graphSql(customers)) await db.run(sql);
+    });
+    await db.run('checkpoint');
+    return s;
+  } finally {
+    db.close();
+  }
+}
+
+/** Appends a run's tables to bench/results/<date>-<kind>.md (several runs on one day accumulate
+ * there) under a header with the machine and the command; returns the file. */
+export function appendResults(kind: string, title: string, command: string, started: Date, parts: string[]): string {
+  const header = [
+    `# ${title}, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `Machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; command: \`${command}\` (bench/README.md explains the rows).`,
+    '',
+    '',
+  ];
+  const text = header.join('\n') + parts.join('\n\n') + '\n';
+  const outDir = resolve('bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `${started.toISOString().slice(0, 10)}-${kind}.md`);
+  writeFileSync(file, existsSync(file) ? readFileSync(file, 'utf8') + '\n' + text : text);
+  return file;
 }
