@@ -6,7 +6,8 @@
 //   shared identifiers) ──► int_<e>__components (first pass) ──► int_<e>__components_unshared
 //   (the first-pass clusters that hold a shared identifier, re-run over the stitch edges)
 //   ──► int_<e>__components_l1 .. _lK (one connected-components pass per priority level, only
-//   over clusters still over a limit) ──► int_<e>__final_cut (labels combined; final cut)
+//   over clusters still over a limit) ──► int_<e>__final_cut (the clusters still over a limit
+//   after the last level, and those holding a shared identifier: the final cut)
 //   ──► int_<e>__components_after_cut (the clusters the cut touched, re-split over the links
 //   left) ──► int_<e>__resolved_components ──► <e>_id_graph
 //
@@ -146,7 +147,8 @@ export function guardIdentityDocs(i: {
         name: g.finalCutModel,
         description:
           'The final cut of the over-stitching guards: the clusters after the last level (the first pass, overridden ' +
-          'level by level) and the identifiers still over a limit there (beyond the limit, oldest kept), cut loose as singletons.',
+          'level by level) and the identifiers still over a limit there (beyond the limit, oldest kept), cut loose as singletons. ' +
+          'Lists only the clusters it cuts (the rest are final as the last level left them).',
         columns: [
           { name: 'node_id', description: 'Node key.', tests: ['unique', 'not_null'] },
           { name: 'stitched_component_id', description: 'Its cluster after the last level, before the final cut.', tests: ['not_null'] },

@@ -10,7 +10,10 @@
 -- Age is compared by first seen, not by node_id: identifiers an incremental run adds are numbered
 -- after every known one, even when a late row saw them first, and a full refresh must cut the same.
 -- Only the clusters still over a limit are ranked by age (a sort of their members with their
--- values); every other cluster only loses its shared identifiers.
+-- values), and only the clusters the cut touches have rows here: every other cluster is final as
+-- the last level left it (int_customer__resolved_components gives its members that cluster), so a run
+-- reads the clusters the last level re-ran and the ones holding a shared identifier, not every
+-- identifier.
 with identifiers as (
 
     select node_id, id_type from {{ ref('int_customer__identifiers') }}
@@ -23,9 +26,20 @@ shared as (
 
 ),
 
-labels as (
+shared_first_pass as (
+
+    -- the first-pass clusters that hold a shared identifier: every later cluster that holds one
+    -- lies inside one of them (the re-split and the levels only split clusters)
+    select component_id
+    from {{ ref('int_customer__components') }}
+    where node_id in (select node_id from shared)
+
+),
+
+shared_scope as (
 
     -- the clusters after int_customer__components_l3: the first pass, overridden by every model that re-ran a cluster
+    -- (only the first-pass clusters that hold a shared identifier)
     select
         first_pass.node_id,
         coalesce(level_3.component_id, level_2.component_id, level_1.component_id, unshared.component_id, first_pass.component_id) as component_id
@@ -38,6 +52,30 @@ labels as (
         on level_2.node_id = first_pass.node_id
     left join {{ ref('int_customer__components_l3') }} as level_3
         on level_3.node_id = first_pass.node_id
+    where first_pass.component_id in (select component_id from shared_first_pass)
+
+),
+
+labels as (
+
+    -- the clusters the last level re-ran, as it left them: only those can still be over a limit
+    -- (a cluster no level re-ran was within every limit before it and is unchanged since);
+    -- placeholder nodes are no identifiers
+    select node_id, component_id
+    from {{ ref('int_customer__components_l3') }}
+    where node_id <= (select max(node_id) from identifiers)
+
+    union
+
+    -- and the clusters that hold a shared identifier, which the cut takes out
+    select node_id, component_id
+    from shared_scope
+    where component_id in (
+        select shared_scope.component_id
+        from shared_scope
+        inner join shared
+            on shared.node_id = shared_scope.node_id
+    )
 
 ),
 
@@ -157,16 +195,15 @@ from over_limit_cut
 
 union all
 
--- clusters within every limit: only their shared identifiers are cut loose (counted over the
--- shared members, not by a window over every node)
+-- the other clusters that hold a shared identifier: only their shared identifiers are cut loose
 select
     members.node_id,
     members.component_id as stitched_component_id,
     case when members.is_shared = 1 then 'shared_identifier' end as cut_reason,
-    coalesce(shared_cuts.cuts, 0) as cluster_cuts
+    shared_cuts.cuts as cluster_cuts
 from members
+inner join shared_cuts
+    on shared_cuts.component_id = members.component_id
 left join over_limit
     on over_limit.component_id = members.component_id
-left join shared_cuts
-    on shared_cuts.component_id = members.component_id
 where over_limit.component_id is null

@@ -6,16 +6,50 @@
 -- where the final cut took identifiers out (int_customer__final_cut): those are singletons, and
 -- the rest of their cluster is split into the parts the remaining links connect
 -- (int_customer__components_after_cut), each named after its smallest node.
+with resolved_stitched as (
+
+    -- the clusters after int_customer__components_l3: the first pass, overridden by every model that re-ran a cluster
+    select
+        first_pass.node_id,
+        coalesce(level_3.component_id, level_2.component_id, level_1.component_id, unshared.component_id, first_pass.component_id) as component_id
+    from {{ ref('int_customer__components') }} as first_pass
+    left join {{ ref('int_customer__components_unshared') }} as unshared
+        on unshared.node_id = first_pass.node_id
+    left join {{ ref('int_customer__components_l1') }} as level_1
+        on level_1.node_id = first_pass.node_id
+    left join {{ ref('int_customer__components_l2') }} as level_2
+        on level_2.node_id = first_pass.node_id
+    left join {{ ref('int_customer__components_l3') }} as level_3
+        on level_3.node_id = first_pass.node_id
+
+),
+
+resolved as (
+
+    -- the final cut lists only the clusters it cut: their identifiers cut loose are singletons,
+    -- and the rest is split into the parts the remaining links connect; every other cluster is
+    -- final as the last level left it
+    select
+        stitched.node_id,
+        case
+            when final_cut.node_id is null then stitched.component_id
+            when final_cut.cut_reason is not null then stitched.node_id
+            -- a member the cut left without any link is a cluster of its own
+            else coalesce(after_cut.component_id, stitched.node_id)
+        end as component_id,
+        final_cut.cut_reason,
+        stitched.component_id as stitched_component_id
+    from resolved_stitched as stitched
+    left join {{ ref('int_customer__final_cut') }} as final_cut
+        on final_cut.node_id = stitched.node_id
+    left join {{ ref('int_customer__components_after_cut') }} as after_cut
+        on after_cut.node_id = stitched.node_id
+
+)
+
 select
-    final_cut.node_id,
-    case
-        when final_cut.cut_reason is not null then final_cut.node_id
-        when final_cut.cluster_cuts = 0 then final_cut.stitched_component_id
-        -- a member the cut left without any link is a cluster of its own
-        else coalesce(after_cut.component_id, final_cut.node_id)
-    end as component_id,
-    final_cut.cut_reason,
-    final_cut.stitched_component_id
-from {{ ref('int_customer__final_cut') }} as final_cut
-left join {{ ref('int_customer__components_after_cut') }} as after_cut
-    on after_cut.node_id = final_cut.node_id
+    node_id,
+    component_id,
+    cut_reason,
+    stitched_component_id
+from resolved

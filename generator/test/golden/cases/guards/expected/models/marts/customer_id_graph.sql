@@ -4,6 +4,11 @@
 -- depends_on: {{ ref('int_customer__components') }}
 -- depends_on: {{ ref('int_customer__components_unshared') }}
 -- depends_on: {{ ref('int_customer__stitch_edges') }}
+-- depends_on: {{ ref('int_customer__components_l1') }}
+-- depends_on: {{ ref('int_customer__components_l2') }}
+-- depends_on: {{ ref('int_customer__components_l3') }}
+-- depends_on: {{ ref('int_customer__final_cut') }}
+-- depends_on: {{ ref('int_customer__components_after_cut') }}
 {#- Incremental runs recompute only the first-pass clusters (after the shared re-split) that
     changed since this table's newest row. The guards can split clusters between runs, but every
     guard decision is made within one such cluster, from its members, the stitch edges between
@@ -82,18 +87,46 @@ changed_labels as (
 
 ),
 
-linked_scope as (
+linked_scope_stitched as (
 
-    -- every member of those clusters, in its final cluster
+    -- the clusters after int_customer__components_l3: the first pass, overridden by every model that re-ran a cluster
+    -- (only the changed clusters: every member of them, in its final cluster)
     select
         first_pass.node_id,
-        resolved.component_id
+        coalesce(level_3.component_id, level_2.component_id, level_1.component_id, unshared.component_id, first_pass.component_id) as component_id
     from {{ ref('int_customer__components') }} as first_pass
     left join {{ ref('int_customer__components_unshared') }} as unshared
         on unshared.node_id = first_pass.node_id
-    inner join {{ ref('int_customer__resolved_components') }} as resolved
-        on resolved.node_id = first_pass.node_id
+    left join {{ ref('int_customer__components_l1') }} as level_1
+        on level_1.node_id = first_pass.node_id
+    left join {{ ref('int_customer__components_l2') }} as level_2
+        on level_2.node_id = first_pass.node_id
+    left join {{ ref('int_customer__components_l3') }} as level_3
+        on level_3.node_id = first_pass.node_id
     where coalesce(unshared.component_id, first_pass.component_id) in (select label from changed_labels)
+
+),
+
+linked_scope as (
+
+    -- the final cut lists only the clusters it cut: their identifiers cut loose are singletons,
+    -- and the rest is split into the parts the remaining links connect; every other cluster is
+    -- final as the last level left it
+    select
+        stitched.node_id,
+        case
+            when final_cut.node_id is null then stitched.component_id
+            when final_cut.cut_reason is not null then stitched.node_id
+            -- a member the cut left without any link is a cluster of its own
+            else coalesce(after_cut.component_id, stitched.node_id)
+        end as component_id,
+        final_cut.cut_reason,
+        stitched.component_id as stitched_component_id
+    from linked_scope_stitched as stitched
+    left join {{ ref('int_customer__final_cut') }} as final_cut
+        on final_cut.node_id = stitched.node_id
+    left join {{ ref('int_customer__components_after_cut') }} as after_cut
+        on after_cut.node_id = stitched.node_id
 
 ),
 
