@@ -116,6 +116,9 @@ export function emitProject(plan: ProjectPlan): FileMap {
   if (id.guards.unsharedModel) {
     files.set(`models/identity/${id.guards.unsharedModel}.sql`, render('models/identity/components_unshared.sql.ejs', common));
   }
+  if (id.guards.clusterCountsModel) {
+    files.set(`models/identity/${id.guards.clusterCountsModel}.sql`, render('models/identity/cluster_counts.sql.ejs', common));
+  }
   for (const l of id.guards.levels) {
     files.set(`models/identity/${l.model}.sql`, render('models/identity/components_level.sql.ejs', { ...common, l }));
   }

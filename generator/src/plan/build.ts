@@ -73,6 +73,10 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
         model: firstPassComponentsModel,
         upstream: [...idRowsModels, identifiersModel, edgesModel, ...(guarded ? [sharedIdentifiersModel] : [])],
       },
+      // the cluster counts recount only the clusters a run changed (with limit levels)
+      ...(guards.clusterCountsModel
+        ? [{ model: guards.clusterCountsModel, upstream: [...idRowsModels, identifiersModel, edgesModel, sharedIdentifiersModel, firstPassComponentsModel] }]
+        : []),
     ],
     // every guarded model is downstream of some input's id rows
     rebuild: idRowsModels.map((m) => `${m}+`),

@@ -72,6 +72,7 @@ export function planGuards(spec: Spec): IdentityGuardsPlan {
     priorities,
     unsharedModel,
     levels,
+    clusterCountsModel: levels.length > 0 ? `int_${spec.entity}__cluster_counts` : null,
     finalCutModel: limited ? `int_${spec.entity}__final_cut` : null,
     afterCutModel: limited ? `int_${spec.entity}__components_after_cut` : null,
     resolvedModel: limited || sharedRule ? `int_${spec.entity}__resolved_components` : null,
@@ -138,6 +139,21 @@ export function guardIdentityDocs(i: {
       columns: [
         { name: 'node_id', description: 'Node key (or a placeholder).', tests: ['unique', 'not_null'] },
         { name: 'component_id', description: 'Smallest node key of its component at this level.', tests: ['not_null'] },
+      ],
+    });
+  }
+  if (g.clusterCountsModel) {
+    docs.push({
+      name: g.clusterCountsModel,
+      description:
+        'Identifiers per cluster after the first pass and the shared re-split, in all and of each limited id type: level 1 ' +
+        'takes the clusters over a limit from here. Incremental: a run recounts only the clusters whose members it changed. ' +
+        'A cluster a merge absorbed keeps its row (no node carries its id any more, so no level reads it).',
+      columns: [
+        { name: 'component_id', description: 'The cluster (its label after the shared re-split).', tests: ['unique', 'not_null'] },
+        { name: 'identifiers', description: 'Its identifiers.', tests: ['not_null'] },
+        ...g.limits.map((l) => ({ name: `${l.idType}_count`, description: `Its ${l.idType} identifiers (limit ${l.limit}).` })),
+        { name: 'updated_at', description: 'The run that last counted it.' },
       ],
     });
   }

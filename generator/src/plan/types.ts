@@ -209,6 +209,13 @@ export interface IdentityGuardsPlan {
   /** Empty unless a limit or max_cluster_size is set. */
   levels: GuardLevelPlan[];
   /**
+   * int_<entity>__cluster_counts when there are levels, else null: incremental, one row per
+   * cluster after the first pass and the shared re-split, with its identifiers in all and of each
+   * limited id type. Level 1 takes the clusters over a limit from it; a run recounts only the
+   * clusters it changed.
+   */
+  clusterCountsModel: string | null;
+  /**
    * int_<entity>__final_cut when a limit or max_cluster_size is set (limited): the clusters after
    * the last level and, per identifier, why the final cut took it out (cut_reason) and how many
    * its cluster lost.

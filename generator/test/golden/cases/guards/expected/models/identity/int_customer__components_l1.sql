@@ -15,51 +15,12 @@ with identifiers as (
 
 ),
 
-labels as (
-
-    -- the clusters after int_customer__components_unshared: the first pass, overridden by every model that re-ran a cluster
-    select
-        first_pass.node_id,
-        coalesce(unshared.component_id, first_pass.component_id) as component_id
-    from {{ ref('int_customer__components') }} as first_pass
-    left join {{ ref('int_customer__components_unshared') }} as unshared
-        on unshared.node_id = first_pass.node_id
-
-),
-
-cluster_counts as (
-
-    select
-        labels.component_id,
-        count(*) as identifiers,
-        sum(case when identifiers.id_type = 'user_id' then 1 else 0 end) as user_id_count,
-        sum(case when identifiers.id_type = 'email' then 1 else 0 end) as email_count,
-        sum(case when identifiers.id_type = 'device_id' then 1 else 0 end) as device_id_count
-    from labels as labels
-    inner join identifiers
-        on identifiers.node_id = labels.node_id
-    group by labels.component_id
-
-),
-
 violating as (
 
-    -- clusters over a limit; reason and detail name the highest-priority limit broken
-    select
-        component_id,
-        case
-            when user_id_count > 1 then 'limit:user_id'
-            when email_count > 5 then 'limit:email'
-            when device_id_count > 20 then 'limit:device_id'
-            when identifiers > 50 then 'max_cluster_size'
-        end as reason,
-        case
-            when user_id_count > 1 then {{ dbt.concat(["'cluster had '", "cast(user_id_count as " ~ dbt.type_string() ~ ")", "' user_id identifiers (limit 1)'"]) }}
-            when email_count > 5 then {{ dbt.concat(["'cluster had '", "cast(email_count as " ~ dbt.type_string() ~ ")", "' email identifiers (limit 5)'"]) }}
-            when device_id_count > 20 then {{ dbt.concat(["'cluster had '", "cast(device_id_count as " ~ dbt.type_string() ~ ")", "' device_id identifiers (limit 20)'"]) }}
-            when identifiers > 50 then {{ dbt.concat(["'cluster had '", "cast(identifiers as " ~ dbt.type_string() ~ ")", "' identifiers (max_cluster_size 50)'"]) }}
-        end as detail
-    from cluster_counts
+    -- the clusters over a limit after the first pass and the shared re-split, counted in
+    -- int_customer__cluster_counts (which recounts only what a run changed)
+    select component_id
+    from {{ ref('int_customer__cluster_counts') }}
     where user_id_count > 1
         or email_count > 5
         or device_id_count > 20
@@ -67,29 +28,44 @@ violating as (
 
 ),
 
+labels as (
+
+    -- the clusters after int_customer__components_unshared: the first pass, overridden by every model that re-ran a cluster
+    -- (only the members of those clusters)
+    select
+        first_pass.node_id,
+        coalesce(unshared.component_id, first_pass.component_id) as component_id
+    from {{ ref('int_customer__components') }} as first_pass
+    left join {{ ref('int_customer__components_unshared') }} as unshared
+        on unshared.node_id = first_pass.node_id
+    where coalesce(unshared.component_id, first_pass.component_id) in (select component_id from violating)
+
+),
+
 members as (
 
+    -- with their id types
     select
         labels.node_id,
-        labels.component_id
+        labels.component_id,
+        identifiers.id_type
     from labels
-    inner join violating
-        on violating.component_id = labels.component_id
+    inner join identifiers
+        on identifiers.node_id = labels.node_id
 
 ),
 
 remaining_links as (
 
     -- links of those clusters that touch none of: device_id
+    -- (a link between two types no level dropped joins two members of one cluster)
     select
         stitch_edges.node_a,
         stitch_edges.node_b
     from {{ ref('int_customer__stitch_edges') }} as stitch_edges
-    inner join members
-        on members.node_id = stitch_edges.node_a
-    inner join identifiers as a
+    inner join members as a
         on a.node_id = stitch_edges.node_a
-    inner join identifiers as b
+    inner join members as b
         on b.node_id = stitch_edges.node_b
     where a.id_type not in ('device_id')
         and b.id_type not in ('device_id')

@@ -68,27 +68,30 @@ violating as (
 
 members as (
 
+    -- with their id types
     select
         labels.node_id,
-        labels.component_id
+        labels.component_id,
+        identifiers.id_type
     from labels
     inner join violating
         on violating.component_id = labels.component_id
+    inner join identifiers
+        on identifiers.node_id = labels.node_id
 
 ),
 
 remaining_links as (
 
     -- links of those clusters that touch none of: device_id, phone, email
+    -- (a link between two types no level dropped joins two members of one cluster)
     select
         stitch_edges.node_a,
         stitch_edges.node_b
     from {{ ref('int_customer__stitch_edges') }} as stitch_edges
-    inner join members
-        on members.node_id = stitch_edges.node_a
-    inner join identifiers as a
+    inner join members as a
         on a.node_id = stitch_edges.node_a
-    inner join identifiers as b
+    inner join members as b
         on b.node_id = stitch_edges.node_b
     where a.id_type not in ('device_id', 'phone', 'email')
         and b.id_type not in ('device_id', 'phone', 'email')
