@@ -84,7 +84,7 @@ export function emitProject(plan: ProjectPlan): FileMap {
     cleanIdArgs,
     junkCheckArgs,
     concatSql,
-    rulesGuardHooks: (model: string) => rulesGuardHooks(plan, model),
+    rulesGuardHooks: (model: string, postHooks: string[] = []) => rulesGuardHooks(plan, model, postHooks),
   };
   // A template renders a shared fragment with partial('models/identity/_x.sql.ejs', { ...locals }).
   common.partial = (template: string, locals: Record<string, unknown>) => render(template, { ...common, ...locals }).replace(/\n+$/, '');
@@ -163,9 +163,9 @@ export function emitProject(plan: ProjectPlan): FileMap {
  * The pre_hook / post_hook config arguments of a guarded identity model (one per line, indented
  * for a multi-line config call): c360.check_identity_rules and c360.record_identity_rules; for the
  * models that read id rows by load time (int_<input>__ids, the dictionary, the edges) also
- * c360.check_id_rows (decision 0007).
+ * c360.check_id_rows (decision 0007). `postHooks` run before the record (in the model's transaction).
  */
-function rulesGuardHooks(plan: ProjectPlan, model: string): string {
+function rulesGuardHooks(plan: ProjectPlan, model: string, postHooks: string[] = []): string {
   const g = plan.identity.rulesGuard;
   const guarded = g.models.find((m) => m.model === model);
   if (!guarded) throw new Error(`rulesGuardHooks: ${model} is not a guarded identity model`);
@@ -177,7 +177,9 @@ function rulesGuardHooks(plan: ProjectPlan, model: string): string {
   const idRows = idRowsCheckArgs(plan, model, state);
   if (idRows) pre.push(`{{ c360.check_id_rows(${idRows}) }}`);
   const preHook = pre.length === 1 ? `"${pre[0]}"` : `[\n${pre.map((h) => `        "${h}",`).join('\n')}\n    ]`;
-  return [`    pre_hook=${preHook},`, `    post_hook="{{ c360.record_identity_rules(${state}) }}"`].join('\n');
+  const post = [...postHooks, `{{ c360.record_identity_rules(${state}) }}`];
+  const postHook = post.length === 1 ? `"${post[0]}"` : `[\n${post.map((h) => `        "${h}",`).join('\n')}\n    ]`;
+  return [`    pre_hook=${preHook},`, `    post_hook=${postHook}`].join('\n');
 }
 
 /** Arguments of c360.check_id_rows for a model that reads id rows by load time, or null. */

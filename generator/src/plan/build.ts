@@ -69,13 +69,20 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
       { model: edgesModel, upstream: [...idRowsModels, identifiersModel] },
       // the shared identifiers count the links incrementally (with any guard)
       ...(guarded ? [{ model: sharedIdentifiersModel, upstream: [...idRowsModels, identifiersModel, edgesModel] }] : []),
+      // the stitch edges copy only the edges written since (with any guard)
+      ...(guarded ? [{ model: stitchEdgesModel, upstream: [...idRowsModels, identifiersModel, edgesModel, sharedIdentifiersModel] }] : []),
       {
         model: firstPassComponentsModel,
-        upstream: [...idRowsModels, identifiersModel, edgesModel, ...(guarded ? [sharedIdentifiersModel] : [])],
+        upstream: [...idRowsModels, identifiersModel, edgesModel, ...(guarded ? [sharedIdentifiersModel, stitchEdgesModel] : [])],
       },
       // the cluster counts recount only the clusters a run changed (with limit levels)
       ...(guards.clusterCountsModel
-        ? [{ model: guards.clusterCountsModel, upstream: [...idRowsModels, identifiersModel, edgesModel, sharedIdentifiersModel, firstPassComponentsModel] }]
+        ? [
+            {
+              model: guards.clusterCountsModel,
+              upstream: [...idRowsModels, identifiersModel, edgesModel, sharedIdentifiersModel, stitchEdgesModel, firstPassComponentsModel],
+            },
+          ]
         : []),
     ],
     // every guarded model is downstream of some input's id rows

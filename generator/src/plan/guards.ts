@@ -109,7 +109,9 @@ export function guardIdentityDocs(i: {
     },
     {
       name: i.stitchEdgesModel,
-      description: 'The identity edges that may stitch: every edge except the links of shared identifiers.',
+      description:
+        'The identity edges that may stitch: every edge except the links of shared identifiers. Incremental: a run ' +
+        'copies the edges written since and deletes the links of the identifiers that became shared.',
       columns: [
         { name: 'node_a', description: 'Smaller node key.', tests: ['not_null'] },
         { name: 'node_b', description: 'Larger node key.', tests: ['not_null'] },

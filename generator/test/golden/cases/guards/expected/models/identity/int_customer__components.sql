@@ -5,7 +5,7 @@
     materialized='c360_connected_components',
     edges_updated_at='updated_at',
     distinct_edges=true,
-    pre_hook="{{ c360.check_identity_rules(ref('int_customer__identity_rules'), upstream=['int_orders__ids', 'int_sessions__ids', 'int_account_merges__ids', 'int_customer__identifiers', 'int_customer__edges', 'int_customer__shared_identifiers'], rebuild=['int_orders__ids+', 'int_sessions__ids+', 'int_account_merges__ids+']) }}",
+    pre_hook="{{ c360.check_identity_rules(ref('int_customer__identity_rules'), upstream=['int_orders__ids', 'int_sessions__ids', 'int_account_merges__ids', 'int_customer__identifiers', 'int_customer__edges', 'int_customer__shared_identifiers', 'int_customer__stitch_edges'], rebuild=['int_orders__ids+', 'int_sessions__ids+', 'int_account_merges__ids+']) }}",
     post_hook="{{ c360.record_identity_rules(ref('int_customer__identity_rules')) }}"
 ) }}
 

@@ -9,7 +9,7 @@
 -- its row in the same transaction as its table; its pre-hook (c360.check_identity_rules) stops an
 -- incremental run when the rules changed in a way that can split clusters, which only
 -- dbt build --full-refresh applies.
--- Guarded models: int_orders__ids, int_sessions__ids, int_account_merges__ids, int_customer__identifiers, int_customer__edges, int_customer__shared_identifiers, int_customer__components, int_customer__cluster_counts
+-- Guarded models: int_orders__ids, int_sessions__ids, int_account_merges__ids, int_customer__identifiers, int_customer__edges, int_customer__shared_identifiers, int_customer__stitch_edges, int_customer__components, int_customer__cluster_counts
 select
     cast(null as {{ dbt.type_string() }}) as model_name,
     cast(null as {{ dbt.type_string() }}) as id_types,
