@@ -176,10 +176,10 @@ function rulesGuardHooks(plan: ProjectPlan, model: string, postHooks: string[] =
   const pre = [`{{ c360.check_identity_rules(${checkArgs.join(', ')}) }}`];
   const idRows = idRowsCheckArgs(plan, model, state);
   if (idRows) pre.push(`{{ c360.check_id_rows(${idRows}) }}`);
-  const preHook = pre.length === 1 ? `"${pre[0]}"` : `[\n${pre.map((h) => `        "${h}",`).join('\n')}\n    ]`;
   const post = [...postHooks, `{{ c360.record_identity_rules(${state}) }}`];
-  const postHook = post.length === 1 ? `"${post[0]}"` : `[\n${post.map((h) => `        "${h}",`).join('\n')}\n    ]`;
-  return [`    pre_hook=${preHook},`, `    post_hook=${postHook}`].join('\n');
+  // one hook as a string, several as a list (one per line)
+  const hookArg = (hooks: string[]) => (hooks.length === 1 ? `"${hooks[0]}"` : `[\n${hooks.map((h) => `        "${h}",`).join('\n')}\n    ]`);
+  return [`    pre_hook=${hookArg(pre)},`, `    post_hook=${hookArg(post)}`].join('\n');
 }
 
 /** Arguments of c360.check_id_rows for a model that reads id rows by load time, or null. */

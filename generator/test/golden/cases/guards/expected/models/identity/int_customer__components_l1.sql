@@ -17,9 +17,21 @@ with identifiers as (
 
 violating as (
 
-    -- the clusters over a limit after the first pass and the shared re-split, counted in
-    -- int_customer__cluster_counts (which recounts only what a run changed)
-    select component_id
+    -- clusters over a limit; reason and detail name the highest-priority limit broken
+    select
+        component_id,
+        case
+            when user_id_count > 1 then 'limit:user_id'
+            when email_count > 5 then 'limit:email'
+            when device_id_count > 20 then 'limit:device_id'
+            when identifiers > 50 then 'max_cluster_size'
+        end as reason,
+        case
+            when user_id_count > 1 then {{ dbt.concat(["'cluster had '", "cast(user_id_count as " ~ dbt.type_string() ~ ")", "' user_id identifiers (limit 1)'"]) }}
+            when email_count > 5 then {{ dbt.concat(["'cluster had '", "cast(email_count as " ~ dbt.type_string() ~ ")", "' email identifiers (limit 5)'"]) }}
+            when device_id_count > 20 then {{ dbt.concat(["'cluster had '", "cast(device_id_count as " ~ dbt.type_string() ~ ")", "' device_id identifiers (limit 20)'"]) }}
+            when identifiers > 50 then {{ dbt.concat(["'cluster had '", "cast(identifiers as " ~ dbt.type_string() ~ ")", "' identifiers (max_cluster_size 50)'"]) }}
+        end as detail
     from {{ ref('int_customer__cluster_counts') }}
     where user_id_count > 1
         or email_count > 5
@@ -44,12 +56,14 @@ labels as (
 
 members as (
 
-    -- with their id types
+    -- the members of the clusters over a limit, with their id types
     select
         labels.node_id,
         labels.component_id,
         identifiers.id_type
     from labels
+    inner join violating
+        on violating.component_id = labels.component_id
     inner join identifiers
         on identifiers.node_id = labels.node_id
 

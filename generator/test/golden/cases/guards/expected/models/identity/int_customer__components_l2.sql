@@ -68,7 +68,7 @@ violating as (
 
 members as (
 
-    -- with their id types
+    -- the members of the clusters over a limit, with their id types
     select
         labels.node_id,
         labels.component_id,
