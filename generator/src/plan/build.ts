@@ -67,13 +67,14 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
       ...idRowsModels.map((model) => ({ model, upstream: [] })),
       { model: identifiersModel, upstream: idRowsModels },
       { model: edgesModel, upstream: [...idRowsModels, identifiersModel] },
-      // the shared identifiers count the links incrementally (with any guard)
-      ...(guarded ? [{ model: sharedIdentifiersModel, upstream: [...idRowsModels, identifiersModel, edgesModel] }] : []),
-      // the stitch edges copy only the edges written since (with any guard)
-      ...(guarded ? [{ model: stitchEdgesModel, upstream: [...idRowsModels, identifiersModel, edgesModel, sharedIdentifiersModel] }] : []),
+      // with a shared rule (a limit or shared_identifier_max_links) the shared identifiers count
+      // the links incrementally and the stitch edges copy only the edges written since; without
+      // one (max_cluster_size alone) both are views, which record nothing
+      ...(guards.sharedRule ? [{ model: sharedIdentifiersModel, upstream: [...idRowsModels, identifiersModel, edgesModel] }] : []),
+      ...(guards.sharedRule ? [{ model: stitchEdgesModel, upstream: [...idRowsModels, identifiersModel, edgesModel, sharedIdentifiersModel] }] : []),
       {
         model: firstPassComponentsModel,
-        upstream: [...idRowsModels, identifiersModel, edgesModel, ...(guarded ? [sharedIdentifiersModel, stitchEdgesModel] : [])],
+        upstream: [...idRowsModels, identifiersModel, edgesModel, ...(guards.sharedRule ? [sharedIdentifiersModel, stitchEdgesModel] : [])],
       },
       // the cluster counts recount only the clusters a run changed (with limit levels)
       ...(guards.clusterCountsModel

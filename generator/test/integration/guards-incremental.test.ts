@@ -239,3 +239,45 @@ describe('guards: the incremental id graph equals --full-refresh, run after run'
     expect(await outcome(incDb)).toEqual(before);
   });
 });
+
+// max_cluster_size alone: no limit and no shared rule, so the shared identifiers and the stitch
+// edges are views (the rules guard does not list them) and the final cut alone splits clusters.
+const SIZE_ONLY_SPEC = SPEC.replace('{ limit: 1 }', '{}')
+  .replace('normalize: email, limit: 2', 'normalize: email')
+  .replace('  shared_identifier_max_links: 6\n', '');
+
+describe('max_cluster_size alone: the incremental id graph equals --full-refresh, run after run', () => {
+  let pair: ProjectPair;
+
+  beforeAll(() => {
+    pair = projectPair(SIZE_ONLY_SPEC, 'size-only');
+  });
+
+  it('plans the final cut only, over views of the edges', () => {
+    const g = pair.plan.identity.guards;
+    expect([g.limits.length, g.sharedRule, g.maxClusterSize, g.finalCutModel]).toEqual([0, false, 8, 'int_person__final_cut']);
+    expect(pair.plan.identity.rulesGuard.models.map((m) => m.model)).not.toContain('int_person__stitch_edges');
+  });
+
+  it('five random batches: every identifier has the canonical id and cut a full refresh gives', async () => {
+    let cut = 0;
+    for (const [b, rows] of batches(20261130).entries()) {
+      await buildPair(pair, insertSql(rows), LOOKBACK);
+      const { incDb, fullDb, plan } = pair;
+      const incremental = await outcome(incDb);
+      expect(incremental, `run ${b}`).toEqual(await outcome(fullDb));
+      const kept = await withDuckDb(incDb, (c) => checkKeptLinks((sql) => c.query(sql), plan));
+      expect([kept.disconnected, kept.crossing], `run ${b}`).toEqual([[], []]);
+      cut += Object.values(incremental).filter((v) => v.endsWith(' max_cluster_size')).length;
+      if (b > 0) {
+        const [{ written, total }] = await withDuckDb(incDb, (c) =>
+          c.query(`select count(*) filter (where updated_at = (select max(updated_at) from main.person_id_graph))::int as written,
+                          count(*)::int as total from main.person_id_graph`),
+        );
+        expect(Number(written), `run ${b}`).toBeLessThan(Number(total));
+      }
+    }
+    // the kiosks join many people: the final cut had clusters over the maximum to split
+    expect(cut).toBeGreaterThan(0);
+  });
+});

@@ -188,6 +188,31 @@ describe('over-stitching guards on a junk-heavy dataset', () => {
 
   // Last: it adds rows. The first pass is incremental and never splits a cluster, so a device
   // that becomes shared after it stitched is cut loose by the resolved components.
+  it('summarises the graph (stitch ratio, largest clusters by type) in bigint counts', async () => {
+    const [summary] = await built.query(`select *, typeof(identifiers) as t1, typeof(stitched_customers) as t2,
+      typeof(stitched_identifiers) as t3 from main.customer_identity_summary`);
+    const [recount] = await built.query(`
+      select count(*) as identifiers, count(distinct customer_id) as customers from main.customer_id_graph`);
+    const [stitched] = await built.query(`
+      select count(*) as clusters, sum(n) as ids
+      from (select customer_id, count(*) as n from main.customer_id_graph group by customer_id having count(*) > 1) s`);
+    expect([summary.identifiers, summary.customers, summary.stitched_customers, summary.stitched_identifiers].map(Number)).toEqual(
+      [recount.identifiers, recount.customers, stitched.clusters, stitched.ids].map(Number),
+    );
+    // every regular person is one cluster of their user_id, email and own device; nothing is larger
+    expect(Number(summary.largest_cluster)).toBe(3);
+    expect(Number(summary.stitched_customers)).toBeGreaterThanOrEqual(PEOPLE);
+    expect([summary.t1, summary.t2, summary.t3]).toEqual(['BIGINT', 'BIGINT', 'BIGINT']);
+    const largest = await built.query(`
+      select identifiers, user_id_count, email_count, phone_count, device_id_count, typeof(email_count) as t
+      from main.customer_largest_clusters order by size_rank`);
+    expect(largest.length).toBe(100);
+    expect(
+      largest.filter((r) => [r.identifiers, r.user_id_count, r.email_count, r.phone_count, r.device_id_count].map(Number).join() !== '3,1,1,0,1'),
+    ).toEqual([]);
+    expect(largest[0].t).toBe('BIGINT');
+  });
+
   it('keeps the guards on incremental runs: a device that becomes shared is cut loose', async () => {
     const build = async () => {
       const r = await runDbt({ projectDir: built.dir, args: ['build'], stream: false });

@@ -132,6 +132,16 @@ describe('guards plan', () => {
     const files = emitProject(p);
     expect(files.get('models/identity/int_customer__components.sql')).toContain("ref('int_customer__stitch_edges')");
     expect(files.get('models/identity/int_customer__shared_identifiers.sql')).toContain('where 1 = 0');
+    // both are views there, which record no rules: the rules guard lists neither
+    expect(files.get('models/identity/int_customer__stitch_edges.sql')).toContain("materialized='view'");
+    const guardedModels = p.identity.rulesGuard.models.map((m) => m.model);
+    expect(guardedModels).not.toContain('int_customer__shared_identifiers');
+    expect(guardedModels).not.toContain('int_customer__stitch_edges');
+    expect(p.identity.rulesGuard.models.find((m) => m.model === 'int_customer__components')!.upstream).toEqual([
+      'int_events__ids',
+      'int_customer__identifiers',
+      'int_customer__edges',
+    ]);
   });
 
   it('shared_identifier_max_links alone turns on the shared rule and the shared re-split, but no levels or final cut', () => {
@@ -150,6 +160,11 @@ describe('guards plan', () => {
     const shared = files.get('models/identity/int_customer__shared_identifiers.sql')!;
     expect(shared).toContain('having sum(links) > 50');
     expect(shared).not.toMatch(/case\s+else/);
+    // incremental there: the rules guard checks both, and the first pass reads them
+    const guardedModels = p.identity.rulesGuard.models.map((m) => m.model);
+    expect(guardedModels).toContain('int_customer__shared_identifiers');
+    expect(guardedModels).toContain('int_customer__stitch_edges');
+    expect(p.identity.rulesGuard.models.find((m) => m.model === 'int_customer__components')!.upstream).toContain('int_customer__stitch_edges');
     const unshared = files.get('models/identity/int_customer__components_unshared.sql')!;
     expect(unshared).toContain("materialized='c360_connected_components', incremental=false");
     expect(unshared).toContain("ref('int_customer__shared_identifiers')");

@@ -11,9 +11,9 @@ sizes as (
     select
         customer_id,
         count(*) as identifiers,
-        sum(case when id_type = 'email' then 1 else 0 end) as email_count,
-        sum(case when id_type = 'phone' then 1 else 0 end) as phone_count,
-        sum(case when id_type = 'payments_id' then 1 else 0 end) as payments_id_count,
+        count(case when id_type = 'email' then 1 end) as email_count,
+        count(case when id_type = 'phone' then 1 end) as phone_count,
+        count(case when id_type = 'payments_id' then 1 end) as payments_id_count,
         min(first_seen_at) as first_seen_at
     from id_graph
     group by customer_id

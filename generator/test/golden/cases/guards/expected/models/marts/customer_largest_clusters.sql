@@ -11,10 +11,10 @@ sizes as (
     select
         customer_id,
         count(*) as identifiers,
-        sum(case when id_type = 'user_id' then 1 else 0 end) as user_id_count,
-        sum(case when id_type = 'email' then 1 else 0 end) as email_count,
-        sum(case when id_type = 'phone' then 1 else 0 end) as phone_count,
-        sum(case when id_type = 'device_id' then 1 else 0 end) as device_id_count,
+        count(case when id_type = 'user_id' then 1 end) as user_id_count,
+        count(case when id_type = 'email' then 1 end) as email_count,
+        count(case when id_type = 'phone' then 1 end) as phone_count,
+        count(case when id_type = 'device_id' then 1 end) as device_id_count,
         min(first_seen_at) as first_seen_at
     from id_graph
     group by customer_id

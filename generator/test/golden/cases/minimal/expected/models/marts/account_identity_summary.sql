@@ -30,11 +30,12 @@ rounds as (
 
 )
 
+-- counts are bigint everywhere (a sum of bigints is a hugeint on DuckDB, which clients handle badly)
 select
-    sum(clusters.identifiers) as identifiers,
+    cast(sum(clusters.identifiers) as {{ dbt.type_bigint() }}) as identifiers,
     count(*) as accounts,
-    sum(case when clusters.identifiers > 1 then 1 else 0 end) as stitched_accounts,
-    sum(case when clusters.identifiers > 1 then clusters.identifiers else 0 end) as stitched_identifiers,
+    count(case when clusters.identifiers > 1 then 1 end) as stitched_accounts,
+    cast(sum(case when clusters.identifiers > 1 then clusters.identifiers else 0 end) as {{ dbt.type_bigint() }}) as stitched_identifiers,
     cast(sum(clusters.identifiers) as {{ dbt.type_float() }}) / count(*) as identifiers_per_account,
     max(clusters.identifiers) as largest_cluster,
     max(edges.edges) as edges,

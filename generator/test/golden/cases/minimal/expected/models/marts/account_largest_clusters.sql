@@ -11,7 +11,7 @@ sizes as (
     select
         account_id,
         count(*) as identifiers,
-        sum(case when id_type = 'user_id' then 1 else 0 end) as user_id_count,
+        count(case when id_type = 'user_id' then 1 end) as user_id_count,
         min(first_seen_at) as first_seen_at
     from id_graph
     group by account_id
