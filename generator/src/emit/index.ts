@@ -260,18 +260,34 @@ function dbtProject(plan: ProjectPlan) {
   };
 }
 
+/**
+ * Both targets, the spec's warehouse.type the default: duckdb (a local file) and postgres, whose
+ * connection comes from environment variables only (secrets never enter the project;
+ * docs/decisions/0010-postgres-target.md).
+ */
 function profiles(plan: ProjectPlan) {
+  const literal = (v: string) => `'${v.replace(/'/g, "\\'")}'`;
   return {
     [plan.projectName]: {
-      target: 'duckdb',
+      target: plan.warehouse.type,
       outputs: {
         duckdb: {
           type: 'duckdb',
-          path: `{{ env_var('C360_DUCKDB_PATH', '${plan.warehouse.path.replace(/'/g, "\\'")}') }}`,
+          path: `{{ env_var('C360_DUCKDB_PATH', ${literal(plan.warehouse.path)}) }}`,
           threads: 2,
           // DuckDB may write a table's rows in any order (no model relies on it): big tables
           // build ~10-15% faster, with less memory (docs/decisions/0008-identity-full-build-performance.md)
           settings: { preserve_insertion_order: false },
+        },
+        postgres: {
+          type: 'postgres',
+          host: "{{ env_var('C360_PG_HOST', 'localhost') }}",
+          port: "{{ env_var('C360_PG_PORT', '5432') | int }}",
+          user: "{{ env_var('C360_PG_USER') }}",
+          password: "{{ env_var('C360_PG_PASSWORD', '') }}",
+          dbname: "{{ env_var('C360_PG_DATABASE') }}",
+          schema: `{{ env_var('C360_PG_SCHEMA', ${literal(plan.warehouse.schema)}) }}`,
+          threads: 2,
         },
       },
     },

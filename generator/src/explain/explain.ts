@@ -198,6 +198,14 @@ export async function explain(
 ): Promise<ExplainResult> {
   const usage = checkUsage(spec, opts);
   if (usage) return usage;
+  if (plan.warehouse.type !== 'duckdb' && !env.C360_DUCKDB_PATH) {
+    return {
+      status: 'usage',
+      message:
+        `explain reads a DuckDB build, and this project's default target is ${plan.warehouse.type} (warehouse.type in the spec): ` +
+        `build the duckdb target too (dbt build --target duckdb) and explain that, or set C360_DUCKDB_PATH to a DuckDB file the project built`,
+    };
+  }
   const dbPath = warehousePath(plan, projectDir, env);
   if (!existsSync(dbPath)) {
     return { status: 'no_warehouse', dbPath, projectDir, reason: `${dbPath} does not exist` };

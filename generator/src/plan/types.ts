@@ -1,7 +1,7 @@
 // The project plan: the intermediate representation between the spec and the emitted files.
 // Every name, column and test of the generated project is decided here; templates only render it.
 
-import type { AggFunction, Normalizer, WindowSpec } from '../spec/types.js';
+import type { AggFunction, Normalizer, WindowSpec, WarehouseSpec } from '../spec/types.js';
 
 export interface IdColumnPlan {
   idType: string;
@@ -123,7 +123,7 @@ export interface ProjectPlan {
   clusterSizeWarn: number;
   /** Fingerprints of the stitching rules, written into dbt_project.yml vars. */
   identityRules: import('./identity-rules.js').IdentityRules;
-  warehouse: { type: 'duckdb'; path: string };
+  warehouse: WarehouseSpec;
   sources: SourcePlan[];
   staging: StagingPlan[];
   identity: {

@@ -692,7 +692,7 @@ function resolve(r: Reporter, raw: RawSpec): Spec {
   return {
     version: 1,
     entity: raw.entity,
-    warehouse: { type: 'duckdb', path: raw.warehouse?.path ?? 'c360.duckdb' },
+    warehouse: { type: raw.warehouse?.type ?? 'duckdb', path: raw.warehouse?.path ?? 'c360.duckdb', schema: raw.warehouse?.schema ?? 'c360' },
     sources: Object.entries(raw.sources ?? {}).map(([name, s]) => ({ name, schema: s.schema ?? name, database: s.database ?? null })),
     idTypes,
     identity: {

@@ -53,11 +53,17 @@ const positiveInt = () => z.number().int(MSG.positiveInt).positive(MSG.positiveI
 
 export const WarehouseSchema = z
   .object({
-    type: z.literal('duckdb').optional().describe('The warehouse adapter. Only `duckdb` in v1. Default: duckdb.'),
-    path: z.string().min(1).optional().describe('DuckDB file, relative to the generated project. Default: c360.duckdb.'),
+    type: z
+      .enum(['duckdb', 'postgres'])
+      .optional()
+      .describe('The default dbt target of the generated profiles.yml, which has both: duckdb (a local file) and postgres (connection from C360_PG_* environment variables). Default: duckdb.'),
+    path: z.string().min(1).optional().describe('DuckDB file of the duckdb target, relative to the generated project. Default: c360.duckdb.'),
+    schema: name()
+      .optional()
+      .describe('Schema the postgres target builds into (C360_PG_SCHEMA overrides it). Default: c360.'),
   })
   .strict()
-  .describe('Where the generated project runs. Default: { type: duckdb, path: c360.duckdb }.');
+  .describe('Where the generated project runs. Default: { type: duckdb, path: c360.duckdb, schema: c360 }.');
 
 export const SourceLocationSchema = z
   .object({

@@ -16,8 +16,9 @@ entity: customer
 
 # Where the generated project runs. Optional; this is the default.
 warehouse:
-  type: duckdb        # only duckdb in version 1
+  type: duckdb        # the default dbt target: duckdb or postgres (profiles.yml has both)
   path: c360.duckdb   # the DuckDB file, relative to the generated project
+  schema: c360        # the schema the postgres target builds into (connection: C360_PG_* env vars)
 
 # Where each source('name', 'table') used below lives. Optional: by default a source's schema is its
 # name and the database is the default one.

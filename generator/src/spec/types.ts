@@ -90,8 +90,12 @@ export interface SourceLocationSpec {
 }
 
 export interface WarehouseSpec {
-  type: 'duckdb';
+  /** The default target of the generated profiles.yml (both targets are always written). */
+  type: 'duckdb' | 'postgres';
+  /** The duckdb target's file. */
   path: string;
+  /** The postgres target's schema. */
+  schema: string;
 }
 
 /** Over-stitching guards for the whole graph (`identity:`). */

@@ -2,74 +2,11 @@
 // by 300 people, test@test.com and 'unknown' on many orders, a household email on two accounts,
 // two user_ids reached through a chain (user_id limit 1), and two user_ids merged in one row.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/dbt/locate.js';
 import { runDbt } from '../../src/dbt/run.js';
+import { DATA, PEOPLE, SPEC } from '../fixtures/junk-heavy.js';
 import { checkKeptLinks } from '../helpers/kept-links.js';
 import { buildProject, execSql, type BuiltProject } from '../support/build.js';
-
-const SPEC = readFileSync(join(PACKAGE_ROOT, 'generator', 'test', 'golden', 'cases', 'guards', 'c360.yml'), 'utf8');
-const PEOPLE = 300;
-
-const DATA = `
-create schema if not exists shop;
-create schema if not exists truth;
-
-create table shop.orders as
--- every regular person: two orders; the second carries test@test.com, 'unknown' or their email
-select
-    p * 10 + 1 as order_id, 'u' || p as user_id, 'person' || p || '@mail.com' as email,
-    cast(null as varchar) as phone, timestamp '2026-01-01' + to_minutes(p) as created_at
-from range(1, ${PEOPLE + 1}) as t(p)
-union all
-select
-    p * 10 + 2, 'u' || p,
-    case p % 3 when 0 then 'test@test.com' when 1 then ' UNKNOWN ' else 'Person' || p || '@mail.com' end,
-    null, timestamp '2026-02-01' + to_minutes(p)
-from range(1, ${PEOPLE + 1}) as t(p)
-union all
--- junk_values and exclude regex
-select 9001, 'u1', 'nobody@nowhere.com', null, timestamp '2026-03-01'
-union all select 9002, 'u2', 'nobody@nowhere.com', null, timestamp '2026-03-01'
-union all select 9003, 'u3', 'x@example.com', null, timestamp '2026-03-01'
--- two people linked only through a phone: ua - a@chain.com - phone - b@chain.com - ub
-union all select 9101, 'ua', 'a@chain.com', null, timestamp '2025-01-01'
-union all select 9102, null, 'a@chain.com', '+1 650 555 0199', timestamp '2025-01-02'
-union all select 9103, null, 'b@chain.com', '+1 650 555 0199', timestamp '2025-01-03'
-union all select 9104, 'ub', 'b@chain.com', null, timestamp '2025-01-04'
--- a household email on two accounts
-union all select 9201, 'uc', 'c@home.com', null, timestamp '2025-02-01'
-union all select 9202, 'uc', 'family@home.com', null, timestamp '2025-02-02'
-union all select 9203, 'ud', 'd@home.com', null, timestamp '2025-02-03'
-union all select 9204, 'ud', 'family@home.com', null, timestamp '2025-02-04'
--- one person, two accounts merged in one row (account_merges)
-union all select 9301, 'ue1', 'e1@x.com', null, timestamp '2025-03-01'
-union all select 9302, 'ue2', 'e2@x.com', null, timestamp '2025-03-02';
-
-create table shop.sessions as
-select 'dev-' || p as device_id, 'u' || p as user_id, timestamp '2026-01-10' + to_minutes(p) as seen_at
-from range(1, ${PEOPLE + 1}) as t(p)
-union all
-select 'kiosk-1', 'u' || p, timestamp '2026-01-20' + to_minutes(p)
-from range(1, ${PEOPLE + 1}) as t(p);
-
-create table shop.account_merges as
-select 'ue1' as old_user_id, 'ue2' as new_user_id, timestamp '2025-03-03' as merged_at;
-
--- ground truth: who each (normalised) identifier belongs to
-create table truth.ids as
-select 'user_id' as id_type, 'u' || p as id_value, 'p' || p as person from range(1, ${PEOPLE + 1}) as t(p)
-union all select 'email', 'person' || p || '@mail.com', 'p' || p from range(1, ${PEOPLE + 1}) as t(p)
-union all select 'device_id', 'dev-' || p, 'p' || p from range(1, ${PEOPLE + 1}) as t(p)
-union all select 'user_id', 'ua', 'a' union all select 'email', 'a@chain.com', 'a'
-union all select 'user_id', 'ub', 'b' union all select 'email', 'b@chain.com', 'b'
-union all select 'user_id', 'uc', 'c' union all select 'email', 'c@home.com', 'c'
-union all select 'user_id', 'ud', 'd' union all select 'email', 'd@home.com', 'd'
-union all select 'user_id', 'ue1', 'e' union all select 'user_id', 'ue2', 'e'
-union all select 'email', 'e1@x.com', 'e' union all select 'email', 'e2@x.com', 'e';
-`;
 
 describe('over-stitching guards on a junk-heavy dataset', () => {
   let built: BuiltProject;

@@ -33,7 +33,7 @@ inputs:
     expect(spec).toEqual({
       version: 1,
       entity: 'customer',
-      warehouse: { type: 'duckdb', path: 'c360.duckdb' },
+      warehouse: { type: 'duckdb', path: 'c360.duckdb', schema: 'c360' },
       sources: [],
       idTypes: [
         { name: 'email', normalize: 'email', junk: true, junkValues: [], excludeValues: [], excludeRegex: [], limit: null, priority: 1, defaultCountry: '', pos: { line: 4, col: 3 } },
@@ -63,7 +63,7 @@ inputs:
   it('resolves every key of a full spec', () => {
     const spec = ok(`version: 1
 entity: account
-warehouse: { type: duckdb, path: out/wh.duckdb }
+warehouse: { type: postgres, path: out/wh.duckdb, schema: analytics }
 sources:
   shop: { schema: raw_shop, database: lake }
   crm: {}
@@ -124,7 +124,7 @@ features:
   aov_label:
     expr: "case when aov > 100 then 'total_revenue high' else \\"order_count\\" end"
 `);
-    expect(spec.warehouse).toEqual({ type: 'duckdb', path: 'out/wh.duckdb' });
+    expect(spec.warehouse).toEqual({ type: 'postgres', path: 'out/wh.duckdb', schema: 'analytics' });
     expect(spec.sources).toEqual([
       { name: 'shop', schema: 'raw_shop', database: 'lake' },
       { name: 'crm', schema: 'crm', database: null },
