@@ -146,9 +146,10 @@ export function buildProgram(): Command {
     .option('--type <id_type>', 'the id type of <value> (default: try every id type of the spec)')
     .option('--to <value>', 'show the shortest chain from <value> to this identifier')
     .option('--spec <path>', 'spec file', 'c360.yml')
-    .option('--project <dir>', 'generated project folder (its DuckDB file is read)', 'c360_project')
+    .option('--project <dir>', 'generated project folder (the duckdb target reads its DuckDB file)', 'c360_project')
+    .option('--target <name>', "the warehouse to read: duckdb or postgres (C360_PG_* variables, as profiles.yml's target); default: the spec's warehouse.type")
     .option('--json', 'print the result as JSON')
-    .action(async (value: string, opts: { type?: string; to?: string; spec: string; project: string; json?: boolean }) => {
+    .action(async (value: string, opts: { type?: string; to?: string; spec: string; project: string; target?: string; json?: boolean }) => {
       const r = await runExplainCommand(value, opts);
       process.stdout.write(r.stdout);
       if (r.code !== 0) throw new ExitError(r.code, r.stderr);

@@ -16,6 +16,8 @@ export interface ExplainCommandOptions {
   to?: string;
   spec: string;
   project: string;
+  /** duckdb or postgres; default: the spec's warehouse.type. */
+  target?: string;
   json?: boolean;
 }
 
@@ -35,7 +37,10 @@ export async function runExplainCommand(value: string, opts: ExplainCommandOptio
   if (!g.spec || !g.plan) {
     return fail(1, formatDiagnostics(g.diagnostics, new Map([[opts.spec, text]]), { color: false }));
   }
-  const result = await explain(g.spec, g.plan, resolve(opts.project), { value, type: opts.type, to: opts.to }, env);
+  if (opts.target !== undefined && opts.target !== 'duckdb' && opts.target !== 'postgres') {
+    return fail(2, `error: --target must be duckdb or postgres (the targets of the generated profiles.yml), got ${JSON.stringify(opts.target)}`);
+  }
+  const result = await explain(g.spec, g.plan, resolve(opts.project), { value, type: opts.type, to: opts.to, target: opts.target }, env);
   const code = exitCode(result);
   if (opts.json) {
     return { code, stdout: JSON.stringify({ ...result, exitCode: code }, null, 2) + '\n', stderr: '' };
@@ -122,7 +127,11 @@ export function renderText(r: ExplainResult, projectLabel: string): string {
         const them = r.missingModels && r.missingModels.length === 1 ? 'it' : 'them';
         lines.push(`  = hint: build ${them} in ${projectLabel}: ${r.buildCommand} (builds every model explain reads)`);
       } else {
-        lines.push(`  = hint: run dbt build in ${projectLabel} first (or set C360_DUCKDB_PATH to the DuckDB file it built)`);
+        lines.push(
+          r.dbPath.startsWith('postgres ')
+            ? `  = hint: the C360_PG_* variables are the postgres target's connection; run dbt build --target postgres in ${projectLabel} first`
+            : `  = hint: run dbt build in ${projectLabel} first (or set C360_DUCKDB_PATH to the DuckDB file it built)`,
+        );
       }
       break;
     case 'not_found': {

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { EdgePairPlan, GuardLevelPlan, IdColumnPlan, ProjectPlan, StagingPlan } from '../plan/types.js';
 import type { IdTypeSpec, Spec } from '../spec/types.js';
-import { withDuckDb, type DuckDbClient } from '../warehouse/duckdb.js';
+import { withDuckDb, type Row } from '../warehouse/duckdb.js';
+import { describePg, pgConnection, withPostgres } from '../warehouse/postgres.js';
 import { adjacency, bfs, nearestTargets, pathTo, type Edge } from './graph.js';
 import { cleanId, describeNormalizer, type CleanReason } from './normalize.js';
 import { sqlIdent, sqlLiteral } from './sql.js';
@@ -174,12 +175,27 @@ export type ExplainResult =
     }
   | { status: 'usage'; message: string };
 
+/** What explain reads through: a warehouse client, the relation of a model in the schema the project
+ * built into, and the SQL dialect (DuckDB or PostgreSQL; the queries are portable but one). */
+export interface ExplainDb {
+  query(sql: string): Promise<Row[]>;
+  rel(model: string): string;
+  dialect: 'duckdb' | 'postgres';
+}
+
+/** The ExplainDb of a warehouse client whose models live in `schema`. */
+export function explainDb(client: { query(sql: string): Promise<Row[]> }, schema: string, dialect: ExplainDb['dialect']): ExplainDb {
+  return { query: (sql) => client.query(sql), rel: (model) => `${sqlIdent(schema)}.${sqlIdent(model)}`, dialect };
+}
+
 export interface ExplainOptions {
   value: string;
   type?: string;
   to?: string;
   chainLimit?: number;
   edgeCap?: number;
+  /** The warehouse to read: the profiles.yml target (default: the spec's warehouse.type). */
+  target?: 'duckdb' | 'postgres';
 }
 
 /** The DuckDB file the project's profiles.yml points at: $C360_DUCKDB_PATH or warehouse.path, from the project folder. */
@@ -198,34 +214,39 @@ export async function explain(
 ): Promise<ExplainResult> {
   const usage = checkUsage(spec, opts);
   if (usage) return usage;
-  if (plan.warehouse.type !== 'duckdb' && !env.C360_DUCKDB_PATH) {
-    return {
-      status: 'usage',
-      message:
-        `explain reads a DuckDB build, and this project's default target is ${plan.warehouse.type} (warehouse.type in the spec): ` +
-        `build the duckdb target too (dbt build --target duckdb) and explain that, or set C360_DUCKDB_PATH to a DuckDB file the project built`,
-    };
+  const target = opts.target ?? plan.warehouse.type;
+  const needsBuild = (where: string, missing: string[]) =>
+    ({
+      status: 'no_warehouse',
+      dbPath: where,
+      projectDir,
+      reason: `${where} has no ${missing.join(', ')}`,
+      missingModels: missing,
+      // the id graph reads every other model explain needs
+      buildCommand: `dbt build${target === 'duckdb' ? '' : ` --target ${target}`} --select +${plan.identity.idGraphModel}`,
+    }) as const;
+  if (target === 'postgres') {
+    const conn = pgConnection(env, plan.warehouse.schema);
+    const where = describePg(conn);
+    try {
+      return await withPostgres(conn, async (client) => {
+        const db = explainDb(client, conn.schema, 'postgres');
+        const missing = await missingModels(db, plan, conn.schema);
+        return missing.length > 0 ? needsBuild(where, missing) : explainInDb(db, spec, plan, opts, projectDir);
+      });
+    } catch (e) {
+      return { status: 'no_warehouse', dbPath: where, projectDir, reason: `cannot read ${where}: ${(e as Error).message.split('\n')[0]}` };
+    }
   }
   const dbPath = warehousePath(plan, projectDir, env);
   if (!existsSync(dbPath)) {
     return { status: 'no_warehouse', dbPath, projectDir, reason: `${dbPath} does not exist` };
   }
-  let missing: string[];
   try {
-    return await withDuckDb(dbPath, async (db) => {
-      missing = await missingModels(db, plan);
-      if (missing.length > 0) {
-        return {
-          status: 'no_warehouse',
-          dbPath,
-          projectDir,
-          reason: `${dbPath} has no ${missing.join(', ')}`,
-          missingModels: missing,
-          // the id graph reads every other model explain needs
-          buildCommand: `dbt build --select +${plan.identity.idGraphModel}`,
-        } as const;
-      }
-      return explainInDb(db, spec, plan, opts, projectDir);
+    return await withDuckDb(dbPath, async (client) => {
+      const db = explainDb(client, 'main', 'duckdb');
+      const missing = await missingModels(db, plan, 'main');
+      return missing.length > 0 ? needsBuild(dbPath, missing) : explainInDb(db, spec, plan, opts, projectDir);
     });
   } catch (e) {
     return { status: 'no_warehouse', dbPath, projectDir, reason: `cannot read ${dbPath}: ${(e as Error).message.split('\n')[0]}` };
@@ -261,10 +282,10 @@ export function modelsRead(plan: ProjectPlan): string[] {
   ];
 }
 
-async function missingModels(db: DuckDbClient, plan: ProjectPlan): Promise<string[]> {
+async function missingModels(db: ExplainDb, plan: ProjectPlan, schema: string): Promise<string[]> {
   const wanted = modelsRead(plan);
   const rows = await db.query(
-    `select table_name from information_schema.tables where table_schema = 'main' and table_name in (${wanted.map(sqlLiteral).join(', ')})`,
+    `select table_name from information_schema.tables where table_schema = ${sqlLiteral(schema)} and table_name in (${wanted.map(sqlLiteral).join(', ')})`,
   );
   const have = new Set(rows.map((r) => String(r.table_name)));
   return wanted.filter((w) => !have.has(w));
@@ -274,7 +295,7 @@ const text = (v: unknown): string | null => (v === null || v === undefined ? nul
 
 /** The explain logic against an open warehouse (tests call it directly). */
 export async function explainInDb(
-  db: DuckDbClient,
+  db: ExplainDb,
   spec: Spec,
   plan: ProjectPlan,
   opts: ExplainOptions,
@@ -282,7 +303,7 @@ export async function explainInDb(
 ): Promise<ExplainResult> {
   const usage = checkUsage(spec, opts);
   if (usage) return usage;
-  const idGraph = `main.${sqlIdent(plan.identity.idGraphModel)}`;
+  const idGraph = `${db.rel(plan.identity.idGraphModel)}`;
   const entityCol = sqlIdent(plan.entityIdColumn);
   const types = opts.type ? spec.idTypes.filter((t) => t.name === opts.type) : spec.idTypes;
 
@@ -351,7 +372,7 @@ export async function explainInDb(
   const byNode = new Map(members.map((m) => [m.nodeId, m]));
 
   // The links the final resolution kept, both ends inside the cluster (see keptNodes).
-  const edgesTable = `main.${sqlIdent(plan.identity.stitchSourceModel)}`;
+  const edgesTable = `${db.rel(plan.identity.stitchSourceModel)}`;
   const kept = await keptNodes(db, plan, start);
   const keptEdges = `from ${edgesTable} where node_a in ${kept} and node_b in ${kept}`;
   const edgeCap = opts.edgeCap ?? DEFAULT_EDGE_CAP;
@@ -414,15 +435,15 @@ export async function explainInDb(
  * every node of a type it drops on its own, and a cut node is a singleton, so the id graph cluster
  * alone would do; this states the rule instead of relying on it.
  */
-async function keptNodes(db: DuckDbClient, plan: ProjectPlan, start: Identifier & { entityId: string }): Promise<string> {
+async function keptNodes(db: ExplainDb, plan: ProjectPlan, start: Identifier & { entityId: string }): Promise<string> {
   const g = plan.identity.guards;
-  const idGraph = `main.${sqlIdent(plan.identity.idGraphModel)}`;
+  const idGraph = `${db.rel(plan.identity.idGraphModel)}`;
   const where = [`graph.${sqlIdent(plan.entityIdColumn)} = ${sqlLiteral(start.entityId)}`];
   if (g.levels.length > 0) {
     // Every member of a final cluster was last re-run by the same level (a level re-runs whole clusters).
     const [{ level }] = await db.query(
       `select max(level) as level from (${g.levels
-        .map((l) => `select ${l.level} as level from main.${sqlIdent(l.model)} where node_id = ${start.nodeId}`)
+        .map((l) => `select ${l.level} as level from ${db.rel(l.model)} where node_id = ${start.nodeId}`)
         .join(' union all ')}) as levels`,
     );
     const last = level === null || level === undefined ? null : g.levels.find((l) => l.level === Number(level))!;
@@ -430,7 +451,7 @@ async function keptNodes(db: DuckDbClient, plan: ProjectPlan, start: Identifier 
   }
   if (g.resolvedModel && g.finalCutModel) {
     where.push(
-      `not exists (select 1 from main.${sqlIdent(g.resolvedModel)} as resolved where resolved.node_id = graph.node_id and resolved.cut_reason is not null)`,
+      `not exists (select 1 from ${db.rel(g.resolvedModel)} as resolved where resolved.node_id = graph.node_id and resolved.cut_reason is not null)`,
     );
   }
   return `(select graph.node_id from ${idGraph} as graph where ${where.join(' and ')})`;
@@ -440,10 +461,10 @@ async function keptNodes(db: DuckDbClient, plan: ProjectPlan, start: Identifier 
  * The cluster the limit guards stitched both `a` and `b` into before the final cut split it (its
  * stitched_component_id), or null when they were never in one such cluster.
  */
-async function cutBetween(db: DuckDbClient, resolvedModel: string, a: Identifier, b: Identifier): Promise<number | null> {
+async function cutBetween(db: ExplainDb, resolvedModel: string, a: Identifier, b: Identifier): Promise<number | null> {
   const rows = await db.query(
     `select min(stitched_component_id) as stitched
-     from main.${sqlIdent(resolvedModel)}
+     from ${db.rel(resolvedModel)}
      where node_id in (${a.nodeId}, ${b.nodeId})
      having count(*) = 2 and count(distinct stitched_component_id) = 1`,
   );
@@ -452,18 +473,18 @@ async function cutBetween(db: DuckDbClient, resolvedModel: string, a: Identifier
 
 /** The identifiers the final cut took out of the cluster the guards stitched before it (`stitched`), oldest first. */
 async function cutLooseFrom(
-  db: DuckDbClient,
+  db: ExplainDb,
   plan: ProjectPlan,
   resolvedModel: string,
   stitched: number,
   limit: number,
 ): Promise<{ cutLoose: CutLoose[]; cutLooseTotal: number }> {
-  const resolved = `main.${sqlIdent(resolvedModel)}`;
+  const resolved = `${db.rel(resolvedModel)}`;
   const rows = await db.query(
     `select graph.id_type, graph.id_value, cast(graph.first_seen_at as varchar) as first_seen_at, graph.node_id, cut.cut_reason,
             count(*) over () as total
      from ${resolved} as cut
-     inner join main.${sqlIdent(plan.identity.idGraphModel)} as graph
+     inner join ${db.rel(plan.identity.idGraphModel)} as graph
          on graph.node_id = cut.node_id
      where cut.cut_reason is not null
          and cut.stitched_component_id = ${stitched}
@@ -477,33 +498,33 @@ async function cutLooseFrom(
 }
 
 /** The label of a node after the first pass and the given override models (as the guard templates combine them). */
-function labelsFrom(plan: ProjectPlan, models: string[]): { expr: string; joins: string } {
+function labelsFrom(db: ExplainDb, models: string[]): { expr: string; joins: string } {
   const alias = (j: number) => `over_${j}`;
   return {
     expr: models.length === 0 ? 'first_pass.component_id' : `coalesce(${models.map((_, j) => `${alias(j)}.component_id`).reverse().join(', ')}, first_pass.component_id)`,
-    joins: models.map((m, j) => `left join main.${sqlIdent(m)} as ${alias(j)} on ${alias(j)}.node_id = first_pass.node_id`).join('\n'),
+    joins: models.map((m, j) => `left join ${db.rel(m)} as ${alias(j)} on ${alias(j)}.node_id = first_pass.node_id`).join('\n'),
   };
 }
 
 /** Why two identifiers of different customers are apart, when the final cut is not why (see Separation). */
 async function separationOf(
-  db: DuckDbClient,
+  db: ExplainDb,
   plan: ProjectPlan,
   a: Identifier & { entityId: string },
   b: Identifier & { entityId: string },
   limit: number,
 ): Promise<Separation | null> {
   const g = plan.identity.guards;
-  const firstPass = `main.${sqlIdent(plan.identity.firstPassComponentsModel)}`;
-  const idGraph = `main.${sqlIdent(plan.identity.idGraphModel)}`;
+  const firstPass = `${db.rel(plan.identity.firstPassComponentsModel)}`;
+  const idGraph = `${db.rel(plan.identity.idGraphModel)}`;
   // The labels of a and b at each stage: after the shared re-split (the base), then after each level.
   const base = g.unsharedModel ? [g.unsharedModel] : [];
   const stages = [base, ...g.levels.map((l) => [...l.previousModels, l.model])];
   if (g.levels.length > 0) {
     const labels = await db.query(
-      `select first_pass.node_id, ${stages.map((m, k) => `${labelsFrom(plan, m).expr} as stage_${k}`).join(', ')}
+      `select first_pass.node_id, ${stages.map((m, k) => `${labelsFrom(db, m).expr} as stage_${k}`).join(', ')}
        from ${firstPass} as first_pass
-       ${labelsFrom(plan, stages[stages.length - 1]).joins}
+       ${labelsFrom(db, stages[stages.length - 1]).joins}
        where first_pass.node_id in (${a.nodeId}, ${b.nodeId})`,
     );
     const la = labels.find((r) => Number(r.node_id) === a.nodeId);
@@ -516,8 +537,8 @@ async function separationOf(
   if (!g.sharedRule || !plan.identity.sharedIdentifiersModel) return null;
   // Shared identifiers in or linked to both customers: every chain of links between two customers
   // that no guard but the shared rule separated runs through shared identifiers.
-  const edges = `main.${sqlIdent(plan.identity.edgesModel)}`;
-  const shared = `main.${sqlIdent(plan.identity.sharedIdentifiersModel)}`;
+  const edges = `${db.rel(plan.identity.edgesModel)}`;
+  const shared = `${db.rel(plan.identity.sharedIdentifiersModel)}`;
   const entityCol = sqlIdent(plan.entityIdColumn);
   // a shared identifier of the customer, or linked to one of its identifiers (one join per end of an edge)
   const touching = (entity: string) => {
@@ -549,7 +570,7 @@ async function separationOf(
 
 /** Level `l` split the cluster labelled `label` before it, which holds the node `anchor`. */
 async function levelSeparation(
-  db: DuckDbClient,
+  db: ExplainDb,
   plan: ProjectPlan,
   l: GuardLevelPlan,
   label: number,
@@ -557,14 +578,14 @@ async function levelSeparation(
   limit: number,
 ): Promise<Separation> {
   const g = plan.identity.guards;
-  const before = labelsFrom(plan, l.previousModels);
-  const idGraph = `main.${sqlIdent(plan.identity.idGraphModel)}`;
+  const before = labelsFrom(db, l.previousModels);
+  const idGraph = `${db.rel(plan.identity.idGraphModel)}`;
   // The members of the cluster before the level, found within the anchor's first-pass cluster
   // (the re-split and the levels only ever split one), not over the whole graph.
-  const firstPass = `main.${sqlIdent(plan.identity.firstPassComponentsModel)}`;
+  const firstPass = `${db.rel(plan.identity.firstPassComponentsModel)}`;
   const members = await db.query(
     `select graph.id_type, graph.id_value, cast(graph.first_seen_at as varchar) as first_seen_at, graph.node_id
-     from main.${sqlIdent(plan.identity.firstPassComponentsModel)} as first_pass
+     from ${db.rel(plan.identity.firstPassComponentsModel)} as first_pass
      ${before.joins}
      inner join ${idGraph} as graph on graph.node_id = first_pass.node_id
      where ${before.expr} = ${label}
@@ -629,18 +650,18 @@ export function evidenceSources(plan: ProjectPlan, a: Identifier, b: Identifier)
   return out;
 }
 
-async function findEvidence(db: DuckDbClient, plan: ProjectPlan, a: Identifier, b: Identifier): Promise<Evidence[]> {
+async function findEvidence(db: ExplainDb, plan: ProjectPlan, a: Identifier, b: Identifier): Promise<Evidence[]> {
   const found: Evidence[] = [];
   for (const { staging, colA, colB } of evidenceSources(plan, a, b)) {
     const rows = await db.query(
       `with matching as (
-         select * from main.${sqlIdent(staging.model)}
+         select * from ${db.rel(staging.model)}
          where ${sqlIdent(colA.cleanColumn)} = ${sqlLiteral(a.idValue)} and ${sqlIdent(colB.cleanColumn)} = ${sqlLiteral(b.idValue)}
        ),
        earliest as (
          select *, count(*) over () as c360_explain_rows from matching order by occurred_at nulls last limit 1
        )
-       select cast(columns(*) as varchar) from earliest`,
+       select ${db.dialect === 'duckdb' ? 'cast(columns(*) as varchar)' : '*'} from earliest`,
     );
     if (rows.length === 0) continue;
     const row = rows[0];

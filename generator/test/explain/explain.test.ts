@@ -101,15 +101,15 @@ describe('explain on the brief', () => {
     expect(none.status).toBe('no_warehouse');
     expect(renderText(none, 'c360_project')).toContain('run dbt build in c360_project first');
 
-    // a project whose default target is postgres: explain says it reads DuckDB builds, unless
-    // C360_DUCKDB_PATH names one (this project's DuckDB build)
+    // a project whose default target is postgres reads it through the C360_PG_* variables: without
+    // them it says which to set; --target duckdb reads this DuckDB build
     const onPostgres = { ...plan, warehouse: { ...plan.warehouse, type: 'postgres' as const } };
-    const refused = await explain(spec, onPostgres, built.dir, { value: 'rob@rudderstack.com' }, {});
-    expect(refused.status).toBe('usage');
-    expect(renderText(refused, 'p')).toContain("explain reads a DuckDB build, and this project's default target is postgres");
-    expect(renderText(refused, 'p')).toContain('dbt build --target duckdb');
-    const named = await explain(spec, onPostgres, built.dir, { value: 'rob@rudderstack.com' }, { C360_DUCKDB_PATH: built.dbPath });
-    expect(named.status).toBe('found');
+    const unset = await explain(spec, onPostgres, built.dir, { value: 'rob@rudderstack.com' }, {});
+    expect(unset.status).toBe('no_warehouse');
+    expect(renderText(unset, 'p')).toContain('set C360_PG_USER and C360_PG_DATABASE');
+    expect(renderText(unset, 'p')).toContain('run dbt build --target postgres in p');
+    const local = await explain(spec, onPostgres, built.dir, { value: 'rob@rudderstack.com', target: 'duckdb' }, {});
+    expect(local.status).toBe('found');
   });
 
   it('an identifier of two types is ambiguous without --type', async () => {

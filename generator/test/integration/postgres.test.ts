@@ -7,6 +7,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDbt, type DbtRunResult } from '../../src/dbt/run.js';
+import { renderText } from '../../src/explain/command.js';
+import { explain, type ExplainOptions } from '../../src/explain/explain.js';
+import { generate } from '../../src/pipeline.js';
 import type { ProjectPlan } from '../../src/plan/types.js';
 import { withDuckDb } from '../../src/warehouse/duckdb.js';
 import { DATA, PEOPLE, SPEC, TABLES } from '../fixtures/junk-heavy.js';
@@ -80,6 +83,28 @@ describe('the generated project on Postgres gives exactly what it gives on DuckD
         select t.person from truth.ids t join ${SCHEMA}.customer_id_graph g on g.id_type = t.id_type and g.id_value = t.id_value
         where t.person like 'p%' group by t.person having count(distinct g.customer_id) <> 1) s`);
     expect(Number(split)).toBe(0);
+  });
+
+  it('explain reads Postgres as it reads DuckDB: clusters, chains with their rows, what separated two people', async () => {
+    const spec = generate(SPEC, 'c360.yml').spec!;
+    const asked: ExplainOptions[] = [
+      { value: 'person1@mail.com', to: 'dev-1' }, // one customer: the chain and the rows behind it
+      { value: 'u7' }, // every identifier of the cluster
+      { value: 'ua', to: 'ub' }, // a limit level split them (the chain phone)
+      { value: 'ue1', to: 'ue2' }, // the final cut took ue2 out
+      { value: 'kiosk-1', to: 'u3' }, // a shared identifier
+      { value: 'test@test.com' }, // junk: not found
+    ];
+    const seen = new Set<string>();
+    for (const o of asked) {
+      const duck = await explain(spec, plan, dir, { ...o, target: 'duckdb' }, {});
+      const onPg = await explain(spec, plan, dir, { ...o, target: 'postgres' }, pg.env);
+      expect(onPg.status, JSON.stringify(o)).not.toBe('no_warehouse');
+      expect(renderText(onPg, 'p'), JSON.stringify(o)).toEqual(renderText(duck, 'p'));
+      expect(onPg).toEqual(duck);
+      seen.add(onPg.status);
+    }
+    expect([...seen].sort()).toEqual(['found', 'not_found', 'not_linked']);
   });
 
   it('incremental runs on Postgres keep the same ids as DuckDB: a device used by a second person becomes shared', async () => {
