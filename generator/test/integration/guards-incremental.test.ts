@@ -171,6 +171,15 @@ async function clusterCounts(db: string): Promise<{ table: string[]; recount: st
   });
 }
 
+/** The id graph ran incrementally: the rows its last run wrote are fewer than its identifiers. */
+async function expectIncrementalIdGraph(db: string, label: string): Promise<void> {
+  const [{ written, total }] = await withDuckDb(db, (c) =>
+    c.query(`select count(*) filter (where updated_at = (select max(updated_at) from main.person_id_graph))::int as written,
+                    count(*)::int as total from main.person_id_graph`),
+  );
+  expect(Number(written), label).toBeLessThan(Number(total));
+}
+
 describe('guards: the incremental id graph equals --full-refresh, run after run', () => {
   let pair: ProjectPair;
 
@@ -211,14 +220,7 @@ describe('guards: the incremental id graph equals --full-refresh, run after run'
         c.query(`select count(distinct l.node_id)::int as n from main.int_person__components_l1 l`),
       );
       seen.split += Number(n);
-      if (b > 0) {
-        // the id graph ran incrementally: its rows of this run are fewer than its identifiers
-        const [{ written, total }] = await withDuckDb(incDb, (c) =>
-          c.query(`select count(*) filter (where updated_at = (select max(updated_at) from main.person_id_graph))::int as written,
-                          count(*)::int as total from main.person_id_graph`),
-        );
-        expect(Number(written), `run ${b}`).toBeLessThan(Number(total));
-      }
+      if (b > 0) await expectIncrementalIdGraph(incDb, `run ${b}`);
     }
     // the batches exercised the guards: cuts, shared kiosks, levels re-running clusters
     expect(seen.cut).toBeGreaterThan(0);
@@ -269,13 +271,7 @@ describe('max_cluster_size alone: the incremental id graph equals --full-refresh
       const kept = await withDuckDb(incDb, (c) => checkKeptLinks((sql) => c.query(sql), plan));
       expect([kept.disconnected, kept.crossing], `run ${b}`).toEqual([[], []]);
       cut += Object.values(incremental).filter((v) => v.endsWith(' max_cluster_size')).length;
-      if (b > 0) {
-        const [{ written, total }] = await withDuckDb(incDb, (c) =>
-          c.query(`select count(*) filter (where updated_at = (select max(updated_at) from main.person_id_graph))::int as written,
-                          count(*)::int as total from main.person_id_graph`),
-        );
-        expect(Number(written), `run ${b}`).toBeLessThan(Number(total));
-      }
+      if (b > 0) await expectIncrementalIdGraph(incDb, `run ${b}`);
     }
     // the kiosks join many people: the final cut had clusters over the maximum to split
     expect(cut).toBeGreaterThan(0);
