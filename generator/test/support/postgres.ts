@@ -132,7 +132,8 @@ export async function copyFromDuckDb(pg: PgServer, dbPath: string, tables: strin
         const file = join(dir, `${t}.csv`);
         await db.query(`copy ${t} to '${file}' (header, format csv)`);
         const columns = cols.map((c) => {
-          const type = PG_TYPE[String(c.data_type)];
+          const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(String(c.data_type));
+          const type = decimal ? `numeric(${decimal[1]},${decimal[2]})` : PG_TYPE[String(c.data_type)];
           if (!type) throw new Error(`copyFromDuckDb: no Postgres type for ${t}.${c.column_name} ${c.data_type}`);
           return `${c.column_name} ${type}`;
         });
