@@ -303,7 +303,7 @@ export async function explainInDb(
 ): Promise<ExplainResult> {
   const usage = checkUsage(spec, opts);
   if (usage) return usage;
-  const idGraph = `${db.rel(plan.identity.idGraphModel)}`;
+  const idGraph = db.rel(plan.identity.idGraphModel);
   const entityCol = sqlIdent(plan.entityIdColumn);
   const types = opts.type ? spec.idTypes.filter((t) => t.name === opts.type) : spec.idTypes;
 
@@ -372,7 +372,7 @@ export async function explainInDb(
   const byNode = new Map(members.map((m) => [m.nodeId, m]));
 
   // The links the final resolution kept, both ends inside the cluster (see keptNodes).
-  const edgesTable = `${db.rel(plan.identity.stitchSourceModel)}`;
+  const edgesTable = db.rel(plan.identity.stitchSourceModel);
   const kept = await keptNodes(db, plan, start);
   const keptEdges = `from ${edgesTable} where node_a in ${kept} and node_b in ${kept}`;
   const edgeCap = opts.edgeCap ?? DEFAULT_EDGE_CAP;
@@ -437,7 +437,7 @@ export async function explainInDb(
  */
 async function keptNodes(db: ExplainDb, plan: ProjectPlan, start: Identifier & { entityId: string }): Promise<string> {
   const g = plan.identity.guards;
-  const idGraph = `${db.rel(plan.identity.idGraphModel)}`;
+  const idGraph = db.rel(plan.identity.idGraphModel);
   const where = [`graph.${sqlIdent(plan.entityIdColumn)} = ${sqlLiteral(start.entityId)}`];
   if (g.levels.length > 0) {
     // Every member of a final cluster was last re-run by the same level (a level re-runs whole clusters).
@@ -479,7 +479,7 @@ async function cutLooseFrom(
   stitched: number,
   limit: number,
 ): Promise<{ cutLoose: CutLoose[]; cutLooseTotal: number }> {
-  const resolved = `${db.rel(resolvedModel)}`;
+  const resolved = db.rel(resolvedModel);
   const rows = await db.query(
     `select graph.id_type, graph.id_value, cast(graph.first_seen_at as varchar) as first_seen_at, graph.node_id, cut.cut_reason,
             count(*) over () as total
@@ -515,8 +515,8 @@ async function separationOf(
   limit: number,
 ): Promise<Separation | null> {
   const g = plan.identity.guards;
-  const firstPass = `${db.rel(plan.identity.firstPassComponentsModel)}`;
-  const idGraph = `${db.rel(plan.identity.idGraphModel)}`;
+  const firstPass = db.rel(plan.identity.firstPassComponentsModel);
+  const idGraph = db.rel(plan.identity.idGraphModel);
   // The labels of a and b at each stage: after the shared re-split (the base), then after each level.
   const base = g.unsharedModel ? [g.unsharedModel] : [];
   const stages = [base, ...g.levels.map((l) => [...l.previousModels, l.model])];
@@ -537,8 +537,8 @@ async function separationOf(
   if (!g.sharedRule || !plan.identity.sharedIdentifiersModel) return null;
   // Shared identifiers in or linked to both customers: every chain of links between two customers
   // that no guard but the shared rule separated runs through shared identifiers.
-  const edges = `${db.rel(plan.identity.edgesModel)}`;
-  const shared = `${db.rel(plan.identity.sharedIdentifiersModel)}`;
+  const edges = db.rel(plan.identity.edgesModel);
+  const shared = db.rel(plan.identity.sharedIdentifiersModel);
   const entityCol = sqlIdent(plan.entityIdColumn);
   // a shared identifier of the customer, or linked to one of its identifiers (one join per end of an edge)
   const touching = (entity: string) => {
@@ -579,10 +579,10 @@ async function levelSeparation(
 ): Promise<Separation> {
   const g = plan.identity.guards;
   const before = labelsFrom(db, l.previousModels);
-  const idGraph = `${db.rel(plan.identity.idGraphModel)}`;
+  const idGraph = db.rel(plan.identity.idGraphModel);
   // The members of the cluster before the level, found within the anchor's first-pass cluster
   // (the re-split and the levels only ever split one), not over the whole graph.
-  const firstPass = `${db.rel(plan.identity.firstPassComponentsModel)}`;
+  const firstPass = db.rel(plan.identity.firstPassComponentsModel);
   const members = await db.query(
     `select graph.id_type, graph.id_value, cast(graph.first_seen_at as varchar) as first_seen_at, graph.node_id
      from ${db.rel(plan.identity.firstPassComponentsModel)} as first_pass
