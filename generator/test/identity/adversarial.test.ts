@@ -3,7 +3,6 @@
 // a 100k-node chain, a hub joined to thousands of clusters, stars, duplicate rows, self links
 // (the same identifier in two columns of its type), and many singletons.
 
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withDuckDb } from '../../src/warehouse/duckdb.js';
 import { UnionFind } from '../helpers/union-find.js';
