@@ -32,7 +32,7 @@ function childPids(pid: number): number[] {
   }
 }
 
-export async function runDbtMeasured(projectDir: string, args: string[], timeoutS: number | null): Promise<DbtRun> {
+export async function runDbtMeasured(projectDir: string, args: string[], timeoutS: number | null, env: Record<string, string> = {}): Promise<DbtRun> {
   const dbt = locateDbt();
   const rssFile = join(projectDir, 'target', `.peak-rss-${process.pid}`);
   mkdirSync(join(projectDir, 'target'), { recursive: true });
@@ -43,7 +43,7 @@ export async function runDbtMeasured(projectDir: string, args: string[], timeout
     reject: false,
     all: true,
     detached: true, // its own process group, so a timeout kills dbt too, not just `time`
-    env: { DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', C360_DUCKDB_PATH: join(projectDir, 'c360.duckdb') },
+    env: { DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', C360_DUCKDB_PATH: join(projectDir, 'c360.duckdb'), ...env },
   });
   let polled = 0;
   let timedOut = false;

@@ -231,6 +231,8 @@ export function sortByPath(files: FileMap): FileMap {
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+const ANALYZE_HOOK = '{{ c360.analyze_after_write() }}';
+
 function dbtProject(plan: ProjectPlan) {
   return {
     name: plan.projectName,
@@ -252,9 +254,11 @@ function dbtProject(plan: ProjectPlan) {
     models: {
       [plan.projectName]: {
         staging: { '+materialized': 'view' },
-        identity: { '+materialized': 'table' },
-        features: { '+materialized': 'table' },
-        marts: { '+materialized': 'table' },
+        // fresh planner statistics after every write where the warehouse needs them (PostgreSQL;
+        // nothing on DuckDB): macros/cross_db/analyze_after_write.sql
+        identity: { '+materialized': 'table', '+post-hook': [ANALYZE_HOOK] },
+        features: { '+materialized': 'table', '+post-hook': [ANALYZE_HOOK] },
+        marts: { '+materialized': 'table', '+post-hook': [ANALYZE_HOOK] },
       },
     },
   };
