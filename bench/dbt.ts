@@ -82,3 +82,8 @@ export function modelTimings(projectDir: string): { model: string; seconds: numb
   const data = JSON.parse(readFileSync(p, 'utf8')) as { results: { unique_id: string; execution_time: number }[] };
   return data.results.map((r) => ({ model: r.unique_id.replace(/^model\.[^.]+\./, ''), seconds: r.execution_time }));
 }
+
+/** Stops the bench with dbt's last output when a run failed. */
+export function failIfFailed(what: string, run: DbtRun): void {
+  if (run.exitCode !== 0) throw new Error(`${what} failed (exit ${run.exitCode}):\n${run.output.slice(-3000)}`);
+}

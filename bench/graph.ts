@@ -199,3 +199,15 @@ export function deltaSql(customers: number, edges: number, schema = 'raw'): stri
      from (${rows})`,
   ];
 }
+
+/** `--sizes 1m,10m` (or `--sizes=...`; default 1m): the graph sizes a bench program runs. */
+export function parseSizesArg(argv: string[]): GraphSize[] {
+  let sizes = '1m';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--sizes') sizes = argv[++i];
+    else if (a.startsWith('--sizes=')) sizes = a.slice('--sizes='.length);
+    else throw new Error(`unknown argument ${a} (use --sizes 1m,10m)`);
+  }
+  return sizes.split(',').map((s) => parseSize(s.trim()));
+}

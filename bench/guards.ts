@@ -13,8 +13,8 @@ import { copyFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeProject } from '../generator/src/io/project.js';
 import { generate } from '../generator/src/pipeline.js';
-import { type DbtRun, modelTimings, runDbtMeasured } from './dbt.js';
-import { benchSpec, deltaSql, parseSize, type GraphSize } from './graph.js';
+import { failIfFailed, modelTimings, runDbtMeasured } from './dbt.js';
+import { benchSpec, deltaSql, parseSizesArg, type GraphSize } from './graph.js';
 import { appendResults, fmtMiB, fmtN, fmtS, generateGraphDb, openDb } from './lib.js';
 
 const BENCH_DIR = resolve('bench');
@@ -32,20 +32,7 @@ function comparedTables(levels: string[]): { table: string; columns: string }[] 
   ];
 }
 
-function parseArgs(argv: string[]): GraphSize[] {
-  let sizes = '1m';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--sizes') sizes = argv[++i];
-    else if (a.startsWith('--sizes=')) sizes = a.slice('--sizes='.length);
-    else throw new Error(`unknown argument ${a} (use --sizes 1m,10m)`);
-  }
-  return sizes.split(',').map((s) => parseSize(s.trim()));
-}
 
-function failIfFailed(what: string, run: DbtRun): void {
-  if (run.exitCode !== 0) throw new Error(`${what} failed (exit ${run.exitCode}):\n${run.output.slice(-3000)}`);
-}
 
 async function benchSize(size: GraphSize): Promise<string> {
   const log = (s: string) => console.error(`[guards ${size.label}] ${s}`);
@@ -141,7 +128,7 @@ async function benchSize(size: GraphSize): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const sizes = parseArgs(process.argv.slice(2));
+  const sizes = parseSizesArg(process.argv.slice(2));
   const started = new Date();
   const parts: string[] = [];
   for (const size of sizes) parts.push(await benchSize(size));
