@@ -70,8 +70,12 @@ export function buildPlan(spec: Spec, specFile = 'c360.yml'): ProjectPlan {
       // with a shared rule (a limit or shared_identifier_max_links) the shared identifiers count
       // the links incrementally and the stitch edges copy only the edges written since; without
       // one (max_cluster_size alone) both are views, which record nothing
-      ...(guards.sharedRule ? [{ model: sharedIdentifiersModel, upstream: [...idRowsModels, identifiersModel, edgesModel] }] : []),
-      ...(guards.sharedRule ? [{ model: stitchEdgesModel, upstream: [...idRowsModels, identifiersModel, edgesModel, sharedIdentifiersModel] }] : []),
+      ...(guards.sharedRule
+        ? [
+            { model: sharedIdentifiersModel, upstream: [...idRowsModels, identifiersModel, edgesModel] },
+            { model: stitchEdgesModel, upstream: [...idRowsModels, identifiersModel, edgesModel, sharedIdentifiersModel] },
+          ]
+        : []),
       {
         model: firstPassComponentsModel,
         upstream: [...idRowsModels, identifiersModel, edgesModel, ...(guards.sharedRule ? [sharedIdentifiersModel, stitchEdgesModel] : [])],

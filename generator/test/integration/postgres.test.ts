@@ -41,9 +41,6 @@ describe('the generated project on Postgres gives exactly what it gives on DuckD
     duck: await runDbt({ projectDir: dir, args: ['build'], stream: false }),
     pg: await runDbt({ projectDir: dir, args: ['build', '--target', 'postgres'], env: pg.env, stream: false }),
   });
-  const duckRows = async (sql: string) =>
-    (await withDuckDb(dbPath, (db) => db.query(sql))).map((r) => Object.values(r).map((v) => (v === null ? null : String(v))).join('\t'));
-  const pgRows = async (sql: string) => (await pg.query(sql)).map((r) => r.join('\t'));
 
   beforeAll(async () => {
     pg = await startPostgres();
@@ -67,12 +64,12 @@ describe('the generated project on Postgres gives exactly what it gives on DuckD
   });
 
   it('gives every identifier the canonical id, node and first seen DuckDB gives, and audits the same drops', async () => {
-    const graph = await pgRows(GRAPH(SCHEMA));
+    const graph = await pgRowsOf(pg, GRAPH(SCHEMA));
     expect(graph.length).toBeGreaterThan(3 * PEOPLE);
-    expect(graph).toEqual(await duckRows(GRAPH('main')));
-    const audit = await pgRows(AUDIT(SCHEMA));
+    expect(graph).toEqual(await duckRowsOf(dbPath, GRAPH('main')));
+    const audit = await pgRowsOf(pg, AUDIT(SCHEMA));
     expect(audit.some((r) => r.endsWith('\tshared_identifier'))).toBe(true);
-    expect(audit).toEqual(await duckRows(AUDIT('main')));
+    expect(audit).toEqual(await duckRowsOf(dbPath, AUDIT('main')));
   });
 
   it('merges no two people on Postgres and keeps each regular person whole (ground truth)', async () => {
@@ -131,8 +128,8 @@ describe('the generated project on Postgres gives exactly what it gives on DuckD
         select count(*) filter (where updated_at = (select max(updated_at) from ${SCHEMA}.customer_id_graph)), count(*)
         from ${SCHEMA}.customer_id_graph`);
       expect(Number(written)).toBeLessThan(Number(total));
-      expect(await pgRows(GRAPH(SCHEMA))).toEqual(await duckRows(GRAPH('main')));
-      expect(await pgRows(AUDIT(SCHEMA))).toEqual(await duckRows(AUDIT('main')));
+      expect(await pgRowsOf(pg, GRAPH(SCHEMA))).toEqual(await duckRowsOf(dbPath, GRAPH('main')));
+      expect(await pgRowsOf(pg, AUDIT(SCHEMA))).toEqual(await duckRowsOf(dbPath, AUDIT('main')));
     }
     // kiosk-2 with two people's user_ids is shared (device_id limit): a cluster of its own
     const [[size]] = await pg.query(`
@@ -198,11 +195,17 @@ describe('the demo project on Postgres: the same customer_360 as DuckDB', () => 
     expect(fromPg.some((r) => windowed.some((c) => Number(r[columns.indexOf(c)]) > 0))).toBe(true);
 
     const registry = `select feature_name, feature_kind, inputs, definition, row_filter, time_window, depends_on from %s.customer_feature_registry order by 1`;
-    expect((await pg.query(registry.replace('%s', SCHEMA))).map((r) => r.join('\t'))).toEqual(await duckRowsOf(dbPath, registry.replace('%s', 'main')));
-    expect(await pg.query(GRAPH(SCHEMA)).then((rows) => rows.map((r) => r.join('\t')))).toEqual(await duckRowsOf(dbPath, GRAPH('main')));
+    expect(await pgRowsOf(pg, registry.replace('%s', SCHEMA))).toEqual(await duckRowsOf(dbPath, registry.replace('%s', 'main')));
+    expect(await pgRowsOf(pg, GRAPH(SCHEMA))).toEqual(await duckRowsOf(dbPath, GRAPH('main')));
   });
 });
 
+/** Rows of a query on the Postgres server, each as tab-joined text. */
+async function pgRowsOf(pg: PgServer, sql: string): Promise<string[]> {
+  return (await pg.query(sql)).map((r) => r.join('\t'));
+}
+
+/** Rows of a query on a DuckDB file, each as tab-joined text (null as the empty field). */
 async function duckRowsOf(dbPath: string, sql: string): Promise<string[]> {
   return (await withDuckDb(dbPath, (db) => db.query(sql))).map((r) => Object.values(r).map((v) => (v === null ? null : String(v))).join('\t'));
 }
