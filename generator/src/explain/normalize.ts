@@ -1,7 +1,7 @@
 // The identifier normalisation of the generated staging models, in TypeScript, so that `explain`
 // looks up exactly the value the warehouse holds. Mirrors macros/identity/normalize_email.sql,
 // normalize_phone.sql, normalize_trim.sql, clean_id.sql and junk_values.sql on DuckDB; the unit
-// tests use the examples of integration_tests/seeds/identity/*.
+// tests use the examples of the macro integration tests (integration_tests/, identity).
 
 import type { Normalizer } from '../spec/types.js';
 

@@ -1,7 +1,9 @@
 // The TypeScript normalisers of `explain` agree with the dbt macros: same examples as the macro
-// integration tests (integration_tests/seeds/identity/*), read from the seed files themselves.
+// integration tests, read from their files themselves (integration_tests/seeds/identity/*.csv, and
+// the models of literal values in integration_tests/models/identity/ for the examples a seed cannot
+// carry on Postgres).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/dbt/locate.js';
@@ -15,9 +17,40 @@ import {
   type CleanOptions,
 } from '../../src/explain/normalize.js';
 
-/** A seed CSV as dbt loads it: header row, quoted fields, empty field = null. */
-function seed(name: string): Record<string, string | null>[] {
-  const text = readFileSync(join(PACKAGE_ROOT, 'integration_tests', 'seeds', 'identity', `${name}.csv`), 'utf8');
+const INTEGRATION_TESTS = join(PACKAGE_ROOT, 'integration_tests');
+
+/** An identity example table of the integration tests by name: its seed, else its model of literal values. */
+function example(name: string): Record<string, string | null>[] {
+  const csv = join(INTEGRATION_TESTS, 'seeds', 'identity', `${name}.csv`);
+  return existsSync(csv) ? seedCsv(csv) : valuesModel(join(INTEGRATION_TESTS, 'models', 'identity', `${name}.sql`));
+}
+
+/**
+ * A model of literal values, `select ... from (values (...), ...) as t (columns)`: integers and
+ * strings as text, null as null (`--` comments ignored; the select list only casts).
+ */
+function valuesModel(path: string): Record<string, string | null>[] {
+  const sql = readFileSync(path, 'utf8').replace(/--.*$/gm, '').trim();
+  const m = /\(values\b([\s\S]*)\)\s+as\s+\w+\s*\(([^)]*)\)$/i.exec(sql);
+  if (!m) throw new Error(`${path}: not a select from (values ...) as t (columns)`);
+  const columns = m[2].split(',').map((c) => c.trim());
+  const rows: (string | null)[][] = [];
+  let row: (string | null)[] = [];
+  for (const [token] of m[1].matchAll(/'(?:[^']|'')*'|-?\d+|null|[(),]|\S/gi)) {
+    if (token === '(') row = [];
+    else if (token === ')') rows.push(row);
+    else if (token.startsWith("'")) row.push(token.slice(1, -1).replace(/''/g, "'"));
+    else if (token.toLowerCase() === 'null') row.push(null);
+    else if (/^-?\d+$/.test(token)) row.push(token);
+    else if (token !== ',') throw new Error(`${path}: unexpected ${token} in the values`);
+  }
+  for (const r of rows) if (r.length !== columns.length) throw new Error(`${path}: a row of ${r.length} values for ${columns.length} columns`);
+  return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
+}
+
+/** A seed CSV as dbt-duckdb loads it: header row, quoted fields, empty field = null. */
+function seedCsv(path: string): Record<string, string | null>[] {
+  const text = readFileSync(path, 'utf8');
   const rows: (string | null)[][] = [];
   let row: (string | null)[] = [];
   let field = '';
@@ -51,8 +84,8 @@ function seed(name: string): Record<string, string | null>[] {
 }
 
 function joined(data: string, expected: string) {
-  const want = new Map(seed(expected).map((r) => [r.id, r]));
-  return seed(data).map((r) => ({ id: r.id, raw: r.raw, expected: want.get(r.id)! }));
+  const want = new Map(example(expected).map((r) => [r.id, r]));
+  return example(data).map((r) => ({ id: r.id, raw: r.raw, expected: want.get(r.id)! }));
 }
 
 describe('normalisers mirror macros/identity/normalize_*.sql', () => {
@@ -121,8 +154,9 @@ describe('cleanId mirrors macros/identity/clean_id.sql', () => {
     expect(cleanId(' Bob@Shop.com ', columns.as_email)).toEqual({ value: 'bob@shop.com', normalized: 'bob@shop.com', reason: null });
   });
 
-  it('the junk list is the seed list plus the empty string', () => {
-    const fromSeed = seed('junk_values_expected').map((r) => r.value);
-    expect([...JUNK_VALUES].sort()).toEqual(['', ...fromSeed].sort());
+  it('the junk list is the expected list of the integration tests plus the empty string', () => {
+    const expected = example('junk_values_expected').map((r) => r.value);
+    expect(expected).toContain('null');
+    expect([...JUNK_VALUES].sort()).toEqual(['', ...expected].sort());
   });
 });
