@@ -257,7 +257,8 @@ function dbtProject(plan: ProjectPlan) {
         // fresh planner statistics after every write where the warehouse needs them (PostgreSQL;
         // nothing on DuckDB): macros/cross_db/analyze_after_write.sql
         identity: { '+materialized': 'table', '+post-hook': [ANALYZE_HOOK] },
-        features: { '+materialized': 'table', '+post-hook': [ANALYZE_HOOK] },
+        // only with feature models: dbt warns of a config path that matches no model on every run
+        ...(plan.features.length > 0 ? { features: { '+materialized': 'table', '+post-hook': [ANALYZE_HOOK] } } : {}),
         marts: { '+materialized': 'table', '+post-hook': [ANALYZE_HOOK] },
       },
     },

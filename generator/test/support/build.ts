@@ -48,6 +48,10 @@ export async function buildProject(opts: {
   if (dbt.exitCode !== 0) {
     throw new Error(`dbt build failed (${dbt.exitCode}):\n${dbt.output.slice(-6000)}`);
   }
+  // a generated project configures only the model folders it has (dbt warns of the others on every run)
+  if (/Configuration paths exist in your dbt_project\.yml/.test(dbt.output)) {
+    throw new Error(`dbt warned of unused configuration paths in the generated dbt_project.yml:\n${dbt.output.slice(0, 3000)}`);
+  }
   return {
     dir,
     dbPath,
