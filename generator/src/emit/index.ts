@@ -232,6 +232,7 @@ export function sortByPath(files: FileMap): FileMap {
 }
 
 const ANALYZE_HOOK = '{{ c360.analyze_after_write() }}';
+const TUNE_HOOK = '{{ c360.tune_session() }}';
 
 function dbtProject(plan: ProjectPlan) {
   return {
@@ -254,12 +255,13 @@ function dbtProject(plan: ProjectPlan) {
     models: {
       [plan.projectName]: {
         staging: { '+materialized': 'view' },
-        // fresh planner statistics after every write where the warehouse needs them (PostgreSQL;
-        // nothing on DuckDB): macros/cross_db/analyze_after_write.sql
-        identity: { '+materialized': 'table', '+post-hook': [ANALYZE_HOOK] },
+        // the session settings the models run best with, and fresh planner statistics after every
+        // write, where the warehouse needs them (PostgreSQL: no JIT, analyze; nothing on DuckDB):
+        // macros/cross_db/tune_session.sql, analyze_after_write.sql
+        identity: { '+materialized': 'table', '+pre-hook': [TUNE_HOOK], '+post-hook': [ANALYZE_HOOK] },
         // only with feature models: dbt warns of a config path that matches no model on every run
-        ...(plan.features.length > 0 ? { features: { '+materialized': 'table', '+post-hook': [ANALYZE_HOOK] } } : {}),
-        marts: { '+materialized': 'table', '+post-hook': [ANALYZE_HOOK] },
+        ...(plan.features.length > 0 ? { features: { '+materialized': 'table', '+pre-hook': [TUNE_HOOK], '+post-hook': [ANALYZE_HOOK] } } : {}),
+        marts: { '+materialized': 'table', '+pre-hook': [TUNE_HOOK], '+post-hook': [ANALYZE_HOOK] },
       },
     },
   };
