@@ -9,13 +9,13 @@
 // shared identifiers and every level). Prints a markdown table and appends it to
 // bench/results/<date>-guards.md. Union-find does not apply here: the guards drop links.
 
-import { copyFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeProject } from '../generator/src/io/project.js';
 import { generate } from '../generator/src/pipeline.js';
 import { failIfFailed, modelTimings, runDbtMeasured } from './dbt.js';
 import { benchSpec, deltaSql, parseSizesArg, type GraphSize } from './graph.js';
-import { appendResults, fmtMiB, fmtN, fmtS, generateGraphDb, openDb } from './lib.js';
+import { appendResults, copyDurably, fmtMiB, fmtN, fmtS, generateGraphDb, openDb } from './lib.js';
 
 const BENCH_DIR = resolve('bench');
 const SELECT = ['run', '--select', '+customer_id_graph'];
@@ -68,18 +68,18 @@ async function benchSize(size: GraphSize): Promise<string> {
     }
   })();
   const preIncremental = `${dbPath}.pre-incremental`;
-  copyFileSync(dbPath, preIncremental);
+  copyDurably(dbPath, preIncremental);
 
   log('incremental run ...');
   const inc = await runDbtMeasured(projectDir, SELECT, null);
   failIfFailed('incremental run', inc);
   const incModels = modelTimings(projectDir);
   const incrementalDb = `${dbPath}.incremental`;
-  copyFileSync(dbPath, incrementalDb);
+  copyDurably(dbPath, incrementalDb);
 
   log(`incremental ${fmtS(inc.seconds)} s; --full-refresh over the same data ...`);
   rmSync(`${dbPath}.wal`, { force: true });
-  copyFileSync(preIncremental, dbPath);
+  copyDurably(preIncremental, dbPath);
   const refresh = await runDbtMeasured(projectDir, [...SELECT, '--full-refresh'], null);
   failIfFailed('--full-refresh', refresh);
 

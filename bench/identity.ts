@@ -12,7 +12,7 @@
 // and checks that (a) equals union-find's partition. Prints a markdown table and writes it to
 // bench/results/<date>-identity.md.
 
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readRunResults } from '../generator/src/dbt/run.js';
 import { writeProject } from '../generator/src/io/project.js';
@@ -21,6 +21,7 @@ import { type DbtRun, modelTimings, runDbtMeasured } from './dbt.js';
 import { benchSpec, deltaSql, parseSize, type GraphSize } from './graph.js';
 import {
   appendResults,
+  copyDurably,
   fmtMiB,
   fmtN,
   fmtS,
@@ -270,7 +271,7 @@ function medianOrFailed(runs: MeasuredRun[]): MeasuredRun {
 /** Restores the database file from a copy (and drops a stale WAL). */
 function restoreDb(copy: string, dbPath: string): void {
   rmSync(`${dbPath}.wal`, { force: true });
-  copyFileSync(copy, dbPath);
+  copyDurably(copy, dbPath);
 }
 
 async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, repeat }: Args): Promise<SizeReport> {
@@ -293,7 +294,7 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
   log(`data generated in ${fmtS(genS)} s`);
   // with --repeat, every full build starts from the generated data alone (a copy of it)
   const dataCopy = `${dbPath}.data`;
-  if (repeat > 1) copyFileSync(dbPath, dataCopy);
+  if (repeat > 1) copyDurably(dbPath, dataCopy);
   // BENCH_KEEP_DB=1 keeps the database as the incremental run finds it, to replay that run (copy it
   // back over c360.duckdb) while profiling; --repeat restores it before every incremental run
   // after the first
@@ -398,7 +399,7 @@ async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, rep
       } finally {
         dbi.close();
       }
-      if (process.env.BENCH_KEEP_DB === '1' || repeat > 1) copyFileSync(dbPath, preIncremental);
+      if (process.env.BENCH_KEEP_DB === '1' || repeat > 1) copyDurably(dbPath, preIncremental);
     }
     // An incremental run is short, so a passing slowdown of this shared machine weighs on it far
     // more than on a full build: each repetition runs it `repeat` times, each from the same

@@ -5,7 +5,7 @@ import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-
 // the C-API bindings under @duckdb/node-api (same version, always installed with it): raw vector
 // memory, so VARCHARs can be read without a JS string per value
 import duckdb from '@duckdb/node-bindings';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { graphSql } from './graph.js';
@@ -40,6 +40,21 @@ export async function openDb(path: string, options: Record<string, string> = {})
       instance.closeSync();
     },
   };
+}
+
+/**
+ * Copies a database file and waits until the copy is on disk: a timed run right after a plain copy
+ * shares the machine with the kernel writing the copy back (~1.4 GB at 10M), which no user's run does
+ * (on this machine that added ~0.1 s to a ~6.7 s incremental run).
+ */
+export function copyDurably(from: string, to: string): void {
+  copyFileSync(from, to);
+  const fd = openSync(to, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function now(): number {
