@@ -126,16 +126,18 @@ export function buildProgram(): Command {
 
   program
     .command('demo')
-    .description('create demo data, a spec, the dbt project, run dbt build on DuckDB and print a summary')
+    .description('create demo data, a spec, the dbt project, run dbt build on DuckDB (or PostgreSQL) and print a summary')
     .option('--out <dir>', 'demo folder', 'c360_demo')
     .option('--customers <n>', 'number of synthetic people', '2000')
     .option('--seed <n>', 'random seed', '42')
-    .action(async (opts: { out: string; customers: string; seed: string }) => {
+    .option('--target <name>', 'duckdb (an embedded file, no setup) or postgres (the database of C360_PG_* variables; schemas c360_demo and c360_demo_raw)', 'duckdb')
+    .action(async (opts: { out: string; customers: string; seed: string; target: string }) => {
       const customers = Number(opts.customers);
       const seed = Number(opts.seed);
       if (!Number.isInteger(customers) || customers < 1) throw new ExitError(2, 'error: --customers must be a positive integer');
       if (!Number.isInteger(seed)) throw new ExitError(2, 'error: --seed must be an integer');
-      const code = await runDemo({ out: resolve(opts.out), outLabel: opts.out, customers, seed });
+      if (opts.target !== 'duckdb' && opts.target !== 'postgres') throw new ExitError(2, `error: --target must be duckdb or postgres, got '${opts.target}'`);
+      const code = await runDemo({ out: resolve(opts.out), outLabel: opts.out, customers, seed, target: opts.target });
       if (code !== 0) throw new ExitError(code);
     });
 

@@ -137,3 +137,35 @@ features:
     where: priority in ('high', 'urgent')
     description: Number of high or urgent priority support tickets.
 `;
+
+/** The schemas `c360-gen demo --target postgres` owns: the models, and the demo data. */
+export const DEMO_PG_SCHEMA = 'c360_demo';
+export const DEMO_PG_RAW_SCHEMA = 'c360_demo_raw';
+
+const DUCKDB_WAREHOUSE = `warehouse:
+  type: duckdb
+  path: c360.duckdb         # the demo data is written here (schema raw)
+
+# The demo tables live in schema raw: source('raw', ...) resolves there by default.
+`;
+
+/**
+ * The demo's spec for a target: DEMO_SPEC itself on DuckDB; on PostgreSQL the same Customer 360
+ * built into schema c360_demo, over the demo tables in schema c360_demo_raw (schemas of their own,
+ * so the demo never touches a real project's tables).
+ */
+export function demoSpec(target: 'duckdb' | 'postgres'): string {
+  if (target === 'duckdb') return DEMO_SPEC;
+  if (!DEMO_SPEC.includes(DUCKDB_WAREHOUSE)) throw new Error('demoSpec: the warehouse section of DEMO_SPEC changed');
+  return DEMO_SPEC.replace('(schema raw of c360.duckdb)', `(schema ${DEMO_PG_RAW_SCHEMA} of your PostgreSQL database)`).replace(
+    DUCKDB_WAREHOUSE,
+    `warehouse:
+  type: postgres            # connection from C360_PG_HOST, _PORT, _USER, _PASSWORD, _DATABASE
+  schema: ${DEMO_PG_SCHEMA}         # the models are built here
+  path: c360.duckdb         # the duckdb target's file (the demo data is written here too)
+
+sources:
+  raw: { schema: ${DEMO_PG_RAW_SCHEMA} }   # the demo tables
+`,
+  );
+}

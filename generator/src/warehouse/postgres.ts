@@ -33,7 +33,7 @@ export const describePg = (c: PgConnection) => `postgres ${c.host}:${c.port}/${c
  * Connect, run `fn`, and always disconnect. Rows come back as DuckDB's client gives them: bigint and
  * counts as numbers when they fit, timestamps and other values as their text.
  */
-export async function withPostgres<T>(c: PgConnection, fn: (db: { query(sql: string): Promise<Row[]> }) => Promise<T>): Promise<T> {
+export async function withPostgres<T>(c: PgConnection, fn: (db: { query(sql: string, params?: unknown[]): Promise<Row[]> }) => Promise<T>): Promise<T> {
   const missing = [!c.user && 'C360_PG_USER', !c.database && 'C360_PG_DATABASE'].filter(Boolean);
   if (missing.length > 0) throw new Error(`set ${missing.join(' and ')} (the postgres target's connection comes from C360_PG_* variables)`);
   const client = new pg.Client({
@@ -49,8 +49,8 @@ export async function withPostgres<T>(c: PgConnection, fn: (db: { query(sql: str
   await client.connect();
   try {
     return await fn({
-      async query(sql: string) {
-        const r = await client.query(sql);
+      async query(sql: string, params?: unknown[]) {
+        const r = await client.query(sql, params);
         return r.rows.map((row: Row) => toPlainNumbers(row, r.fields));
       },
     });
