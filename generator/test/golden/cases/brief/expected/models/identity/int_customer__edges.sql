@@ -75,7 +75,9 @@ with distinct_pairs as (
 
 ),
 
-identifiers as (
+{#- a full build reads the whole dictionary, twice: each join plans with its statistics
+    (c360.cte_inlined; an incremental run's few newest rows are read once) -#}
+identifiers as {% if not is_incremental() %}{{ c360.cte_inlined() }} {% endif %}(
 
     select node_id, id_type, id_value from {{ ref('int_customer__identifiers') }}
     {% if is_incremental() %}
