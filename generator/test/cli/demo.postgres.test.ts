@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/dbt/locate.js';
 import { DEMO_SCHEMA_COMMENT } from '../../src/demo/postgres.js';
-import { startPostgres, type PgServer } from '../support/postgres.js';
+import { freePort, startPostgres, type PgServer } from '../support/postgres.js';
 import { tempDir } from '../support/tmp.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'c360-gen.js');
@@ -31,6 +31,17 @@ describe('c360-gen demo --target postgres', () => {
     const r = await cli(['demo', '--target', 'postgres', '--customers', '20'], dir, { PATH: process.env.PATH ?? '' });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('set C360_PG_USER and C360_PG_DATABASE');
+    expect(existsSync(join(dir, 'c360_demo'))).toBe(false);
+  });
+
+  it('says which server it cannot reach, and writes nothing', async () => {
+    const dir = tempDir('cli-demo-pg-down');
+    const port = await freePort();
+    const env = { ...pg.env, C360_PG_PORT: String(port), PATH: process.env.PATH ?? '' };
+    const r = await cli(['demo', '--target', 'postgres', '--customers', '20'], dir, env);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`error: cannot reach postgres 127.0.0.1:${port}/demo (schema c360_demo)`);
+    expect(r.stderr).not.toContain('internal error');
     expect(existsSync(join(dir, 'c360_demo'))).toBe(false);
   });
 
