@@ -11,7 +11,7 @@ import { formatDiagnostics } from '../diagnostics/format.js';
 import { writeProject } from '../io/project.js';
 import { generate } from '../pipeline.js';
 import { type Row, withDuckDb } from '../warehouse/duckdb.js';
-import { describePg, pgConnection, withPostgres } from '../warehouse/postgres.js';
+import { describePg, missingPgSettings, pgConnection, withPostgres } from '../warehouse/postgres.js';
 
 /** The demo data's "now": windows are measured back from it so the demo is reproducible. */
 export const DEMO_AS_OF = "cast('2026-11-01 00:00:00' as timestamp)";
@@ -42,7 +42,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   // C360_PG_SCHEMA says (a real project's schema must not get the demo's tables)
   const pg = target === 'postgres' ? pgConnection({ ...process.env, C360_PG_SCHEMA: DEMO_PG_SCHEMA }, DEMO_PG_SCHEMA) : null;
   if (pg) {
-    const missing = [!pg.user && 'C360_PG_USER', !pg.database && 'C360_PG_DATABASE'].filter(Boolean);
+    const missing = missingPgSettings(pg);
     if (missing.length > 0) {
       process.stderr.write(
         `error: demo --target postgres: set ${missing.join(' and ')} (the connection comes from C360_PG_HOST, _PORT, _USER, _PASSWORD, _DATABASE; host localhost and port 5432 by default)\n`,
@@ -79,7 +79,6 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
 
   const truth = await createDemoData(dbPath, { customers: opts.customers, seed: opts.seed });
   const rows = Object.values(truth.rowCounts).reduce((a, b) => a + b, 0);
-  const tables = Object.keys(truth.rowCounts).length;
   if (pg) {
     try {
       await copyDemoDataToPostgres(pg, dbPath);
@@ -87,10 +86,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       process.stderr.write(`error: copying the demo data into ${describePg(pg)} failed (nothing was changed there): ${(e as Error).message}\n`);
       return 1;
     }
-    log(`  2/4 created demo data for ${truth.persons} people: ${rows} rows in ${tables} tables (schema ${DEMO_PG_RAW_SCHEMA})`);
-  } else {
-    log(`  2/4 created demo data for ${truth.persons} people: ${rows} rows in ${tables} tables (schema raw)`);
   }
+  log(`  2/4 created demo data for ${truth.persons} people: ${rows} rows in ${Object.keys(truth.rowCounts).length} tables (schema ${pg ? DEMO_PG_RAW_SCHEMA : 'raw'})`);
 
   log(`  3/4 dbt build${pg ? ' --target postgres' : ''}`);
   const dbt = await runDbt({

@@ -3,33 +3,15 @@
 // says so; a schema of that name without it is someone else's, and the demo stops before touching
 // anything.
 
+import { sqlIdent, sqlLiteral } from '../explain/sql.js';
 import { withDuckDb } from '../warehouse/duckdb.js';
-import { type PgConnection, withPostgres } from '../warehouse/postgres.js';
+import { type PgConnection, postgresTypeOf, withPostgres } from '../warehouse/postgres.js';
 import { DEMO_PG_RAW_SCHEMA, DEMO_PG_SCHEMA } from './spec.js';
 
 export const DEMO_SCHEMA_COMMENT = 'made by c360-gen demo: its tables are replaced by every demo run';
 
 /** A schema the demo would write that is not the demo's: what to tell the user. */
 export class DemoSchemaTaken extends Error {}
-
-const PG_TYPES: Record<string, string> = {
-  VARCHAR: 'text',
-  TIMESTAMP: 'timestamp',
-  INTEGER: 'integer',
-  BIGINT: 'bigint',
-  DOUBLE: 'double precision',
-  BOOLEAN: 'boolean',
-  DATE: 'date',
-};
-
-const pgType = (duckType: string): string => {
-  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duckType);
-  const t = decimal ? `numeric(${decimal[1]},${decimal[2]})` : PG_TYPES[duckType];
-  if (!t) throw new Error(`demo: no PostgreSQL type for DuckDB's ${duckType}`);
-  return t;
-};
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Refuses (DemoSchemaTaken) when c360_demo or c360_demo_raw exists without the demo's comment. */
 export async function checkDemoSchemas(conn: PgConnection): Promise<void> {
@@ -47,10 +29,10 @@ export async function checkDemoSchemas(conn: PgConnection): Promise<void> {
 
 /**
  * Copies every table of schema raw of the DuckDB file into schema c360_demo_raw (same names and
- * columns; an earlier run's tables are emptied and refilled), in one transaction, and makes sure schema c360_demo exists; both carry the demo's
- * comment. Returns the rows copied per table.
+ * columns; an earlier run's tables are emptied and refilled), in one transaction, and makes sure
+ * schema c360_demo exists; both carry the demo's comment.
  */
-export async function copyDemoDataToPostgres(conn: PgConnection, dbPath: string): Promise<Record<string, number>> {
+export async function copyDemoDataToPostgres(conn: PgConnection, dbPath: string): Promise<void> {
   const tables = await withDuckDb(dbPath, async (db) => {
     const cols = await db.query(
       `select table_name, column_name, data_type from information_schema.columns where table_schema = 'raw' order by table_name, ordinal_position`,
@@ -64,25 +46,24 @@ export async function copyDemoDataToPostgres(conn: PgConnection, dbPath: string)
     const out: { name: string; columns: { name: string; type: string }[]; rows: (string | null)[][] }[] = [];
     for (const [name, columns] of byTable) {
       // every value as text: PostgreSQL reads it back into the column's type
-      const select = columns.map((c) => `cast(${quoteIdent(c.name)} as varchar) as ${quoteIdent(c.name)}`).join(', ');
-      const rows = await db.query(`select ${select} from raw.${quoteIdent(name)}`);
+      const select = columns.map((c) => `cast(${sqlIdent(c.name)} as varchar) as ${sqlIdent(c.name)}`).join(', ');
+      const rows = await db.query(`select ${select} from raw.${sqlIdent(name)}`);
       out.push({ name, columns, rows: rows.map((r) => columns.map((c) => (r[c.name] === null ? null : String(r[c.name])))) });
     }
     return out;
   });
-  const counts: Record<string, number> = {};
   await withPostgres(conn, async (db) => {
     await db.query('begin');
     try {
       for (const schema of [DEMO_PG_SCHEMA, DEMO_PG_RAW_SCHEMA]) {
-        await db.query(`create schema if not exists ${quoteIdent(schema)}`);
-        await db.query(`comment on schema ${quoteIdent(schema)} is '${DEMO_SCHEMA_COMMENT.replace(/'/g, "''")}'`);
+        await db.query(`create schema if not exists ${sqlIdent(schema)}`);
+        await db.query(`comment on schema ${sqlIdent(schema)} is ${sqlLiteral(DEMO_SCHEMA_COMMENT)}`);
       }
       for (const t of tables) {
-        const rel = `${quoteIdent(DEMO_PG_RAW_SCHEMA)}.${quoteIdent(t.name)}`;
+        const rel = `${sqlIdent(DEMO_PG_RAW_SCHEMA)}.${sqlIdent(t.name)}`;
         // emptied, not dropped: the demo's staging views depend on the tables of an earlier run
         // (and a drop ... cascade could reach views outside the demo's schemas)
-        await db.query(`create table if not exists ${rel} (${t.columns.map((c) => `${quoteIdent(c.name)} ${pgType(c.type)}`).join(', ')})`);
+        await db.query(`create table if not exists ${rel} (${t.columns.map((c) => `${sqlIdent(c.name)} ${postgresTypeOf(c.type, `${t.name}.${c.name}`)}`).join(', ')})`);
         await db.query(`truncate ${rel}`);
         const width = t.columns.length;
         const perInsert = Math.max(1, Math.floor(20_000 / width));
@@ -92,7 +73,6 @@ export async function copyDemoDataToPostgres(conn: PgConnection, dbPath: string)
           await db.query(`insert into ${rel} values ${values}`, chunk.flat());
         }
         await db.query(`analyze ${rel}`);
-        counts[t.name] = t.rows.length;
       }
       await db.query('commit');
     } catch (e) {
@@ -100,5 +80,4 @@ export async function copyDemoDataToPostgres(conn: PgConnection, dbPath: string)
       throw e;
     }
   });
-  return counts;
 }

@@ -231,8 +231,17 @@ export function sortByPath(files: FileMap): FileMap {
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const ANALYZE_HOOK = '{{ c360.analyze_after_write() }}';
-const TUNE_HOOK = '{{ c360.tune_session() }}';
+/**
+ * The config of a model folder built as tables: the session settings the models run best with
+ * (pre-hook) and fresh planner statistics after every write (post-hook), where the warehouse needs
+ * them (PostgreSQL: no JIT, analyze; nothing on DuckDB): macros/cross_db/tune_session.sql,
+ * analyze_after_write.sql. A new object each time: the YAML writer would alias a shared one.
+ */
+const tableFolder = () => ({
+  '+materialized': 'table',
+  '+pre-hook': ['{{ c360.tune_session() }}'],
+  '+post-hook': ['{{ c360.analyze_after_write() }}'],
+});
 
 function dbtProject(plan: ProjectPlan) {
   return {
@@ -255,13 +264,10 @@ function dbtProject(plan: ProjectPlan) {
     models: {
       [plan.projectName]: {
         staging: { '+materialized': 'view' },
-        // the session settings the models run best with, and fresh planner statistics after every
-        // write, where the warehouse needs them (PostgreSQL: no JIT, analyze; nothing on DuckDB):
-        // macros/cross_db/tune_session.sql, analyze_after_write.sql
-        identity: { '+materialized': 'table', '+pre-hook': [TUNE_HOOK], '+post-hook': [ANALYZE_HOOK] },
+        identity: tableFolder(),
         // only with feature models: dbt warns of a config path that matches no model on every run
-        ...(plan.features.length > 0 ? { features: { '+materialized': 'table', '+pre-hook': [TUNE_HOOK], '+post-hook': [ANALYZE_HOOK] } } : {}),
-        marts: { '+materialized': 'table', '+pre-hook': [TUNE_HOOK], '+post-hook': [ANALYZE_HOOK] },
+        ...(plan.features.length > 0 ? { features: tableFolder() } : {}),
+        marts: tableFolder(),
       },
     },
   };

@@ -1,4 +1,5 @@
-// Quoting for the ad-hoc queries of `explain`: every value that reaches SQL goes through here.
+// Quoting for the ad-hoc queries of `explain` (and the demo's copy into PostgreSQL): every value
+// that reaches SQL goes through here.
 
 /** A SQL string literal with quotes doubled (DuckDB standard strings: backslashes are literal). */
 export function sqlLiteral(value: string): string {

@@ -26,6 +26,32 @@ export function pgConnection(env: NodeJS.ProcessEnv, defaultSchema: string): PgC
   };
 }
 
+/** The settings without a default that the connection lacks (C360_PG_USER, C360_PG_DATABASE). */
+export function missingPgSettings(c: PgConnection): string[] {
+  return [!c.user && 'C360_PG_USER', !c.database && 'C360_PG_DATABASE'].filter((v): v is string => Boolean(v));
+}
+
+const PG_TYPES: Record<string, string> = {
+  VARCHAR: 'text',
+  TIMESTAMP: 'timestamp',
+  INTEGER: 'integer',
+  BIGINT: 'bigint',
+  DOUBLE: 'double precision',
+  BOOLEAN: 'boolean',
+  DATE: 'date',
+};
+
+/**
+ * The PostgreSQL column type of a DuckDB one (as information_schema.columns names it), for copies;
+ * `column` (table.column) names it in the error when there is none.
+ */
+export function postgresTypeOf(duckType: string, column: string): string {
+  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(duckType);
+  const t = decimal ? `numeric(${decimal[1]},${decimal[2]})` : PG_TYPES[duckType];
+  if (!t) throw new Error(`no PostgreSQL type for ${column} ${duckType}`);
+  return t;
+}
+
 /** host:port/database (schema), for messages; never the password. */
 export const describePg = (c: PgConnection) => `postgres ${c.host}:${c.port}/${c.database ?? '?'} (schema ${c.schema})`;
 
@@ -34,7 +60,7 @@ export const describePg = (c: PgConnection) => `postgres ${c.host}:${c.port}/${c
  * counts as numbers when they fit, timestamps and other values as their text.
  */
 export async function withPostgres<T>(c: PgConnection, fn: (db: { query(sql: string, params?: unknown[]): Promise<Row[]> }) => Promise<T>): Promise<T> {
-  const missing = [!c.user && 'C360_PG_USER', !c.database && 'C360_PG_DATABASE'].filter(Boolean);
+  const missing = missingPgSettings(c);
   if (missing.length > 0) throw new Error(`set ${missing.join(' and ')} (the postgres target's connection comes from C360_PG_* variables)`);
   const client = new pg.Client({
     host: c.host,

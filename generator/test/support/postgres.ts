@@ -9,6 +9,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { withDuckDb } from '../../src/warehouse/duckdb.js';
+import { postgresTypeOf } from '../../src/warehouse/postgres.js';
 import { tempDir } from './tmp.js';
 
 export interface PgServer {
@@ -108,16 +109,6 @@ function statOwner(user: string): { uid: number; gid: number } {
   return { uid: s.uid, gid: s.gid };
 }
 
-const PG_TYPE: Record<string, string> = {
-  VARCHAR: 'text',
-  BIGINT: 'bigint',
-  INTEGER: 'integer',
-  DOUBLE: 'double precision',
-  BOOLEAN: 'boolean',
-  TIMESTAMP: 'timestamp',
-  DATE: 'date',
-};
-
 /** Copy `tables` ('schema.table') from a DuckDB file into the server (same names and columns), through CSV. */
 export async function copyFromDuckDb(pg: PgServer, dbPath: string, tables: string[]): Promise<void> {
   const dir = tempDir('pg-copy');
@@ -132,12 +123,7 @@ export async function copyFromDuckDb(pg: PgServer, dbPath: string, tables: strin
         if (cols.length === 0) throw new Error(`copyFromDuckDb: no table ${t} in ${dbPath}`);
         const file = join(dir, `${t}.csv`);
         await db.query(`copy ${t} to '${file}' (header, format csv)`);
-        const columns = cols.map((c) => {
-          const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(String(c.data_type));
-          const type = decimal ? `numeric(${decimal[1]},${decimal[2]})` : PG_TYPE[String(c.data_type)];
-          if (!type) throw new Error(`copyFromDuckDb: no Postgres type for ${t}.${c.column_name} ${c.data_type}`);
-          return `${c.column_name} ${type}`;
-        });
+        const columns = cols.map((c) => `${c.column_name} ${postgresTypeOf(String(c.data_type), `${t}.${c.column_name}`)}`);
         lines.push(`create schema if not exists ${schema};`, `drop table if exists ${t};`, `create table ${t} (${columns.join(', ')});`, `\\copy ${t} from '${file}' csv header`);
       }
     });
