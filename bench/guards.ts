@@ -14,8 +14,8 @@ import { join, resolve } from 'node:path';
 import { writeProject } from '../generator/src/io/project.js';
 import { generate } from '../generator/src/pipeline.js';
 import { failIfFailed, modelTimings, runDbtMeasured } from './dbt.js';
-import { benchSpec, deltaSql, parseSizesArg, type GraphSize } from './graph.js';
-import { appendResults, copyDurably, fmtMiB, fmtN, fmtS, generateGraphDb, openDb } from './lib.js';
+import { benchSpec, deltaSql, type GraphSize } from './graph.js';
+import { copyDurably, fmtMiB, fmtN, fmtS, generateGraphDb, openDb, restoreDb, runBenchSizes } from './lib.js';
 
 const BENCH_DIR = resolve('bench');
 const SELECT = ['run', '--select', '+customer_id_graph'];
@@ -78,8 +78,7 @@ async function benchSize(size: GraphSize): Promise<string> {
   copyDurably(dbPath, incrementalDb);
 
   log(`incremental ${fmtS(inc.seconds)} s; --full-refresh over the same data ...`);
-  rmSync(`${dbPath}.wal`, { force: true });
-  copyDurably(preIncremental, dbPath);
+  restoreDb(preIncremental, dbPath);
   const refresh = await runDbtMeasured(projectDir, [...SELECT, '--full-refresh'], null);
   failIfFailed('--full-refresh', refresh);
 
@@ -127,16 +126,7 @@ async function benchSize(size: GraphSize): Promise<string> {
   return md;
 }
 
-async function main(): Promise<void> {
-  const sizes = parseSizesArg(process.argv.slice(2));
-  const started = new Date();
-  const parts: string[] = [];
-  for (const size of sizes) parts.push(await benchSize(size));
-  const file = appendResults('guards', 'Identity benchmark with guards', `npm run bench:guards -- ${process.argv.slice(2).join(' ')}`, started, parts);
-  console.error(`written ${file}`);
-}
-
-main().catch((e) => {
+runBenchSizes('guards', 'Identity benchmark with guards', 'bench:guards', benchSize).catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -22,6 +22,7 @@ import { benchSpec, deltaSql, parseSize, type GraphSize } from './graph.js';
 import {
   appendResults,
   copyDurably,
+  restoreDb,
   fmtMiB,
   fmtN,
   fmtS,
@@ -266,12 +267,6 @@ function fmtRuns(xs: number[]): string {
 /** The first failed run, else the median run (by wall time). */
 function medianOrFailed(runs: MeasuredRun[]): MeasuredRun {
   return runs.find((x) => x.run.exitCode !== 0) ?? runs[medianIndex(runs.map((x) => x.run.seconds))];
-}
-
-/** Restores the database file from a copy (and drops a stale WAL). */
-function restoreDb(copy: string, dbPath: string): void {
-  rmSync(`${dbPath}.wal`, { force: true });
-  copyDurably(copy, dbPath);
 }
 
 async function benchSize(size: GraphSize, { timeoutRecursive, skipRecursive, repeat }: Args): Promise<SizeReport> {

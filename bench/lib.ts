@@ -8,7 +8,7 @@ import duckdb from '@duckdb/node-bindings';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { graphSql } from './graph.js';
+import { type GraphSize, graphSql, parseSizesArg } from './graph.js';
 
 export interface Db {
   conn: DuckDBConnection;
@@ -55,6 +55,12 @@ export function copyDurably(from: string, to: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Restores a database file from a copy (durably) and drops a stale WAL. */
+export function restoreDb(copy: string, dbPath: string): void {
+  rmSync(`${dbPath}.wal`, { force: true });
+  copyDurably(copy, dbPath);
 }
 
 export function now(): number {
@@ -433,4 +439,18 @@ export function appendResults(kind: string, title: string, command: string, star
   const file = join(outDir, `${started.toISOString().slice(0, 10)}-${kind}.md`);
   writeFileSync(file, existsSync(file) ? readFileSync(file, 'utf8') + '\n' + text : text);
   return file;
+}
+
+/**
+ * The main of a bench program that runs each `--sizes` size through `benchSize` (which prints its
+ * own markdown) and appends the parts to bench/results/<date>-<kind>.md.
+ */
+export async function runBenchSizes(kind: string, title: string, script: string, benchSize: (size: GraphSize) => Promise<string>): Promise<void> {
+  const args = process.argv.slice(2);
+  const sizes = parseSizesArg(args);
+  const started = new Date();
+  const parts: string[] = [];
+  for (const size of sizes) parts.push(await benchSize(size));
+  const file = appendResults(kind, title, `npm run ${script} -- ${args.join(' ')}`, started, parts);
+  console.error(`written ${file}`);
 }

@@ -15,8 +15,8 @@ import { writeProject } from '../generator/src/io/project.js';
 import { generate } from '../generator/src/pipeline.js';
 import { copyFromDuckDb, startPostgres, type PgServer } from '../generator/test/support/postgres.js';
 import { type DbtRun, failIfFailed, runDbtMeasured } from './dbt.js';
-import { benchSpec, deltaSql, parseSizesArg, type GraphSize } from './graph.js';
-import { appendResults, fmtMiB, fmtN, fmtS, generateGraphDb, openDb } from './lib.js';
+import { benchSpec, deltaSql, type GraphSize } from './graph.js';
+import { fmtMiB, fmtN, fmtS, generateGraphDb, openDb, runBenchSizes } from './lib.js';
 
 const BENCH_DIR = resolve('bench');
 const SELECT = ['run', '--select', '+customer_id_graph'];
@@ -24,8 +24,6 @@ const GRAPH_MD5 = (schema: string) =>
   `select md5(string_agg(id_type || ':' || id_value || ':' || customer_id || ':' || cast(node_id as varchar), ',' order by node_id)) as h,
           count(*) as n
    from ${schema}.customer_id_graph`;
-
-
 
 async function sameGraph(dbPath: string, pg: PgServer): Promise<{ equal: boolean; rows: number }> {
   const db = await openDb(dbPath);
@@ -84,7 +82,7 @@ async function benchSize(size: GraphSize): Promise<string> {
 
     const pct = (i: DbtRun, f: DbtRun) => `${((100 * i.seconds) / f.seconds).toFixed(1)}%`;
     const same = (x: { equal: boolean; rows: number }) => (x.equal ? `✓ equal (${fmtN(x.rows)} identifiers)` : '✗ DIFFERENT');
-    return [
+    const md = [
       `### ${size.label}: ${fmtN(size.customers)} customers; the same generated project on both targets`,
       '',
       `Data generated in DuckDB in ${fmtS(genS)} s and copied to a throwaway PostgreSQL server (fsync off, default memory settings). Delta: ${fmtN(deltaRows)} rows (1% of the edges).`,
@@ -94,22 +92,14 @@ async function benchSize(size: GraphSize): Promise<string> {
       `| DuckDB | ${fmtS(duckFull.seconds)} | ${fmtMiB(duckFull.peakKiB)} | ${fmtS(duckInc.seconds)} | ${pct(duckInc, duckFull)} | — |`,
       `| PostgreSQL | ${fmtS(pgFull.seconds)} | ${fmtMiB(pgFull.peakKiB)} | ${fmtS(pgInc.seconds)} | ${pct(pgInc, pgFull)} | ${same(full)} / ${same(inc)} |`,
     ].join('\n');
+    console.log(md + '\n');
+    return md;
   } finally {
     await pg.stop();
   }
 }
 
-async function main(): Promise<void> {
-  const sizes = parseSizesArg(process.argv.slice(2));
-  const started = new Date();
-  const parts: string[] = [];
-  for (const size of sizes) parts.push(await benchSize(size));
-  const file = appendResults('postgres', 'Identity on PostgreSQL and DuckDB', `npm run bench:postgres -- ${process.argv.slice(2).join(' ')}`, started, parts);
-  console.log(parts.join('\n\n'));
-  console.error(`written ${file}`);
-}
-
-main().catch((e) => {
+runBenchSizes('postgres', 'Identity on PostgreSQL and DuckDB', 'bench:postgres', benchSize).catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
