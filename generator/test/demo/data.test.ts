@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDemoData, DEMO_JUNK_VALUES, DEMO_ROB, type DemoGroundTruth } from '../../src/demo/data.js';
+import { tempDir } from '../support/tmp.js';
 
 type Row = Record<string, unknown>;
 
-const tmp = mkdtempSync(join(tmpdir(), 'c360-demo-data-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('demo-data');
 
 const DATA_TABLES = ['web_events', 'app_events', 'orders', 'payments', 'support_tickets'];
 const ALL_TABLES = [...DATA_TABLES, 'ground_truth_identifiers', 'ground_truth_persons'];

@@ -4,15 +4,15 @@
 // and self edges, singletons); they are packed into ONE edge table with disjoint node-id ranges,
 // so a single dbt run checks all of them. A separate model runs a long chain alone to bound the
 // number of rounds; a capped model checks the max_rounds error and the safe swap.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/dbt/locate.js';
 import { componentsOf } from '../helpers/union-find.js';
 import { runDbt } from '../helpers/dbt.js';
+import { tempDir } from '../support/tmp.js';
 
 type Edge = [number, number];
 /** A graph over local node ids 0..n-1. */
@@ -104,10 +104,9 @@ function longChain(n: number, offset: number): Edge[] {
   return edges;
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'c360-cc-'));
+const tmp = tempDir('cc');
 const dbPath = join(tmp, 'cc.duckdb');
 const projectDir = join(tmp, 'project');
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function writeProject(chainRange: [number, number]) {
   mkdirSync(join(projectDir, 'models'), { recursive: true });

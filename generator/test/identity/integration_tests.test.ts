@@ -3,7 +3,7 @@
 // variables), and asserts a clean build on both: every node passes, and Postgres runs exactly the
 // nodes DuckDB runs, so a node skipped or missing on one warehouse fails. Each run has its own
 // target and log folders in a temp dir, never integration_tests/target or logs.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/dbt/locate.js';
@@ -18,8 +18,6 @@ const tmp = tempDir('it');
 const duckDbPath = join(tmp, 'integration_tests.duckdb');
 /** The postgres output's default schema (integration_tests/profiles.yml; the test leaves C360_PG_SCHEMA unset). */
 const PG_SCHEMA = 'c360_integration_tests';
-
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface SuiteRun {
   exitCode: number;

@@ -1,9 +1,9 @@
 // The c360_state_table materialization (macros/materializations/state_table.sql) on real dbt and
 // DuckDB, in a hand-made project: created once, its rows kept by later runs and --full-refresh,
 // missing columns added, a view under its name refused with a fix.
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withDuckDb } from '../../src/warehouse/duckdb.js';
 import { runDbt, writeVendoredMacroProject } from '../helpers/dbt.js';
 import { execSql } from '../support/build.js';
@@ -11,7 +11,6 @@ import { tempDir } from '../support/tmp.js';
 
 const dir = tempDir('state-table');
 const dbPath = join(dir, 'state.duckdb');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 writeVendoredMacroProject(dir, dbPath);
 

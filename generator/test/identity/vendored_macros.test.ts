@@ -1,14 +1,12 @@
 // Decision 0001: a project named `c360` with this repo's macros copied to macros/c360/ runs with
 // plain `dbt build` (no deps). Also checks the compiler errors for bad macro arguments.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDbt, writeVendoredMacroProject } from '../helpers/dbt.js';
+import { tempDir } from '../support/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'c360-vendored-'));
+const tmp = tempDir('vendored');
 const projectDir = join(tmp, 'project');
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const models: Record<string, string> = {
   ok_ids:
