@@ -6,7 +6,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { generate } from '../pipeline.js';
-import { explain, type Chain, type ExplainResult, type Identifier, type Lookup, type Normalization } from './explain.js';
+import {
+  explain,
+  type Chain,
+  type Evidence,
+  type ExplainResult,
+  type Identifier,
+  type Lookup,
+  type Normalization,
+  type SharedChain,
+} from './explain.js';
 
 /** Identifiers listed inline before "+N more". */
 const LIST_MAX = 10;
@@ -89,19 +98,39 @@ function renderLookup(q: Lookup, lines: string[]) {
   }
 }
 
+function renderEvidence(evidence: Evidence[], lines: string[], indent = '    ') {
+  if (evidence.length === 0) {
+    lines.push(`${indent}└ linked (no staging row found any more: the data changed since the last dbt build?)`);
+  }
+  evidence.forEach((e, i) => {
+    const cols = e.columns.map(([k, v]) => `${k}=${v ?? 'null'}`).join(', ');
+    const more = e.rows > 1 ? `, +${e.rows - 1} more row${e.rows > 2 ? 's' : ''}` : '';
+    lines.push(`${indent}${i === 0 ? '└ via' : '  and'} ${e.input} at ${e.occurredAt ?? '(no timestamp)'}${cols ? ` (${cols}${more})` : more ? ` (${more.slice(2)})` : ''}`);
+  });
+}
+
 function renderChain(c: Chain, lines: string[]) {
   if (c.links.length === 0) return;
   lines.push(`  ${id(c.links[0].from)}`);
   for (const l of c.links) {
-    if (l.evidence.length === 0) {
-      lines.push(`    └ linked (no staging row found any more: the data changed since the last dbt build?)`);
-    }
-    l.evidence.forEach((e, i) => {
-      const cols = e.columns.map(([k, v]) => `${k}=${v ?? 'null'}`).join(', ');
-      const more = e.rows > 1 ? `, +${e.rows - 1} more row${e.rows > 2 ? 's' : ''}` : '';
-      lines.push(`    ${i === 0 ? '└ via' : '  and'} ${e.input} at ${e.occurredAt ?? '(no timestamp)'}${cols ? ` (${cols}${more})` : more ? ` (${more.slice(2)})` : ''}`);
-    });
+    renderEvidence(l.evidence, lines);
     lines.push(`  ${id(l.to)}`);
+  }
+}
+
+/** A chain through shared identifiers: each identifier with its customer (or the rule it breaks), each step's rows. */
+function renderSharedChain(c: SharedChain, entityIdColumn: string, lines: string[]) {
+  const dropped = c.steps.filter((s) => s.kind === 'dropped_link').length;
+  const n = c.shared.length;
+  lines.push(`  shortest chain through shared identifiers: ${dropped} dropped link${dropped === 1 ? '' : 's'}, ${n} shared identifier${n === 1 ? '' : 's'}`);
+  const detail = new Map(c.shared.map((x) => [x.nodeId, x.detail]));
+  const who = (i: Identifier & { entityId: string }) =>
+    `    ${id(i)}  (${detail.has(i.nodeId) ? `shared: ${detail.get(i.nodeId)}` : `${entityIdColumn} ${i.entityId}`})`;
+  lines.push(who(c.steps[0].from));
+  for (const s of c.steps) {
+    if (s.kind === 'dropped_link') renderEvidence(s.evidence, lines, '      ');
+    else lines.push(`      └ same ${entityIdColumn.replace(/_id$/, '')}, through the links it kept (c360-gen explain ${quote(s.from.idValue)} --to ${quote(s.to.idValue)} shows them)`);
+    lines.push(who(s.to));
   }
 }
 
@@ -162,8 +191,14 @@ export function renderText(r: ExplainResult, projectLabel: string): string {
         lines.push(`${pair}: limit level ${sep.level} split the cluster that held both, dropping its links touching ${sep.dropTypes.join(', ')}`);
       } else if (sep?.by === 'shared_identifier') {
         lines.push(`${pair}: they are linked only through shared identifiers, whose links the guards dropped`);
-      } else if (r.sharedRule) {
+      } else if (r.sharedRule && r.sharedSearch?.complete === false) {
+        lines.push(
+          `${pair}: no chain of identifiers links them, unless through shared identifiers: they have more than ${r.sharedSearch.links} links, too many for explain to search (the links are in ${r.auditModel})`,
+        );
+      } else if (r.sharedRule && r.sharedSearch === null) {
         lines.push(`${pair}: no chain of identifiers links them, unless through several shared identifiers (their links are in ${r.auditModel})`);
+      } else if (r.sharedRule) {
+        lines.push(`${pair}: not linked by any chain of identifiers, not even through shared identifiers`);
       } else {
         lines.push(`${pair}: not linked by any chain of identifiers`);
       }
@@ -178,7 +213,8 @@ export function renderText(r: ExplainResult, projectLabel: string): string {
         lines.push(`  every chain between them that the earlier passes kept touched ${sep.dropTypes.join(' or ')}: ${listed(sep.dropped, sep.droppedTotal, id)}`);
         lines.push(`  (the links dropped are in ${r.auditModel}${sep.reason ? ` with reason ${sep.reason}` : ''})`);
       } else if (sep?.by === 'shared_identifier') {
-        lines.push(`  shared, in or linked to both: ${listed(sep.shared, sep.sharedTotal, (x) => `${id(x)} (${x.detail})`)}`);
+        if (sep.shared.length > 0) lines.push(`  shared, in or linked to both: ${listed(sep.shared, sep.sharedTotal, (x) => `${id(x)} (${x.detail})`)}`);
+        if (sep.chain) renderSharedChain(sep.chain, r.entityIdColumn, lines);
         lines.push(`  (their links are in ${r.auditModel} with reason shared_identifier)`);
       }
       break;

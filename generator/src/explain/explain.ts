@@ -15,6 +15,8 @@ import { sqlIdent, sqlLiteral } from './sql.js';
 
 export const DEFAULT_CHAIN_LIMIT = 20;
 export const DEFAULT_EDGE_CAP = 100_000;
+/** At most this many links of shared identifiers are read to find a chain through them. */
+export const SHARED_LINK_CAP = 200_000;
 /** Raw columns shown per evidence row. */
 export const EVIDENCE_COLUMNS = 4;
 
@@ -100,7 +102,42 @@ export type Separation =
       dropped: Identifier[];
       droppedTotal: number;
     }
-  | { by: 'shared_identifier'; shared: SharedBetween[]; sharedTotal: number };
+  | {
+      by: 'shared_identifier';
+      /** Shared identifiers in or linked to both customers (empty when the chain needs several). */
+      shared: SharedBetween[];
+      sharedTotal: number;
+      /** One shortest chain between the two through the links of shared identifiers, or null when none was searched. */
+      chain: SharedChain | null;
+    };
+
+/**
+ * A chain from one identifier to the other in which every link between two clusters is a link of a
+ * shared identifier (the shared rule dropped it): read from the first identifier, each step is such
+ * a dropped link, or two identifiers of one cluster the shared rule left whole (the chain runs
+ * through its kept links; explain one --to the other shows them).
+ */
+export interface SharedChain {
+  steps: SharedChainStep[];
+  /** The shared identifiers on the chain, in chain order. */
+  shared: SharedBetween[];
+}
+
+export interface SharedChainStep {
+  kind: 'dropped_link' | 'same_cluster';
+  from: Identifier & { entityId: string };
+  to: Identifier & { entityId: string };
+  /** The staging rows of a dropped link (empty for same_cluster). */
+  evidence: Evidence[];
+}
+
+/** How the search for a chain through shared identifiers went (null: no shared rule, or not needed). */
+export interface SharedSearch {
+  /** Links of shared identifiers read (the cap when there were more). */
+  links: number;
+  /** False when there were more than the cap (SHARED_LINK_CAP): no chain was searched. */
+  complete: boolean;
+}
 
 export interface Cluster {
   entityId: string;
@@ -158,8 +195,10 @@ export type ExplainResult =
       cutLooseTotal: number;
       /** When the final cut did not separate them: the level or the shared identifiers that did, else null. */
       separation: Separation | null;
-      /** Some identifier can be shared: with no separation found, a chain may still run through several shared identifiers. */
+      /** Some identifier can be shared. */
       sharedRule: boolean;
+      /** The search for a chain through shared identifiers, when the shared rule is on and no limit level separated them. */
+      sharedSearch: SharedSearch | null;
       /** The audit model that lists the links the guards dropped (when some guard is set), else null. */
       auditModel: string | null;
     }
@@ -194,6 +233,8 @@ export interface ExplainOptions {
   to?: string;
   chainLimit?: number;
   edgeCap?: number;
+  /** Links of shared identifiers read at most to search a chain through them (default SHARED_LINK_CAP). */
+  sharedLinkCap?: number;
   /** The warehouse to read: the profiles.yml target (default: the spec's warehouse.type). */
   target?: 'duckdb' | 'postgres';
 }
@@ -341,7 +382,7 @@ export async function explainInDb(
       const split = resolvedModel ? await cutBetween(db, resolvedModel, start, to) : null;
       const listMax = Math.max(1, opts.chainLimit ?? DEFAULT_CHAIN_LIMIT);
       const cut = split !== null ? await cutLooseFrom(db, plan, resolvedModel!, split, listMax) : { cutLoose: [], cutLooseTotal: 0 };
-      const separation = split !== null ? null : await separationOf(db, plan, start, to, listMax);
+      const { separation, sharedSearch } = split !== null ? { separation: null, sharedSearch: null } : await separationOf(db, plan, start, to, listMax, opts.sharedLinkCap ?? SHARED_LINK_CAP);
       const g = plan.identity.guards;
       return {
         status: 'not_linked',
@@ -351,6 +392,7 @@ export async function explainInDb(
         ...cut,
         separation,
         sharedRule: g.sharedRule,
+        sharedSearch,
         auditModel: g.resolvedModel || g.sharedRule ? plan.identity.auditModel : null,
       };
     }
@@ -513,7 +555,8 @@ async function separationOf(
   a: Identifier & { entityId: string },
   b: Identifier & { entityId: string },
   limit: number,
-): Promise<Separation | null> {
+  linkCap: number,
+): Promise<{ separation: Separation | null; sharedSearch: SharedSearch | null }> {
   const g = plan.identity.guards;
   const firstPass = db.rel(plan.identity.firstPassComponentsModel);
   const idGraph = db.rel(plan.identity.idGraphModel);
@@ -531,10 +574,10 @@ async function separationOf(
     const lb = labels.find((r) => Number(r.node_id) === b.nodeId);
     if (la && lb && Number(la.stage_0) === Number(lb.stage_0)) {
       const k = stages.findIndex((_, j) => Number(la[`stage_${j}`]) !== Number(lb[`stage_${j}`]));
-      if (k > 0) return levelSeparation(db, plan, g.levels[k - 1], Number(la[`stage_${k - 1}`]), a.nodeId, limit);
+      if (k > 0) return { separation: await levelSeparation(db, plan, g.levels[k - 1], Number(la[`stage_${k - 1}`]), a.nodeId, limit), sharedSearch: null };
     }
   }
-  if (!g.sharedRule || !plan.identity.sharedIdentifiersModel) return null;
+  if (!g.sharedRule || !plan.identity.sharedIdentifiersModel) return { separation: null, sharedSearch: null };
   // Shared identifiers in or linked to both customers: every chain of links between two customers
   // that no guard but the shared rule separated runs through shared identifiers.
   const edges = db.rel(plan.identity.edgesModel);
@@ -560,12 +603,122 @@ async function separationOf(
      order by graph.node_id
      limit ${limit}`,
   );
-  if (rows.length === 0) return null;
+  const { chain, search } = await sharedChain(db, plan, a, b, linkCap);
+  if (rows.length === 0 && chain === null) return { separation: null, sharedSearch: search };
   return {
-    by: 'shared_identifier',
-    shared: rows.map((r) => ({ ...identifierOf(r), detail: String(r.detail) })),
-    sharedTotal: Number(rows[0].total),
+    separation: {
+      by: 'shared_identifier',
+      shared: rows.map((r) => ({ ...identifierOf(r), detail: String(r.detail) })),
+      sharedTotal: rows.length === 0 ? 0 : Number(rows[0].total),
+      chain,
+    },
+    sharedSearch: search,
   };
+}
+
+/**
+ * One shortest chain from `a` to `b` through links of shared identifiers, over the clusters the
+ * shared rule left (the first pass and the shared re-split, before any limit level): every link
+ * that touches a shared identifier is read (at most `linkCap`), each end stands for its
+ * cluster, or for itself when it is shared or linked to nothing else, and a breadth-first search
+ * runs over those. The chain is the fewest links between clusters, ties by node order.
+ */
+async function sharedChain(
+  db: ExplainDb,
+  plan: ProjectPlan,
+  a: Identifier & { entityId: string },
+  b: Identifier & { entityId: string },
+  linkCap: number,
+): Promise<{ chain: SharedChain | null; search: SharedSearch }> {
+  const g = plan.identity.guards;
+  const shared = db.rel(plan.identity.sharedIdentifiersModel!);
+  const labels = labelsFrom(db, g.unsharedModel ? [g.unsharedModel] : []);
+  // the shared-rule cluster of each node in `nodes` (a node linked to nothing has none)
+  const labelled = (nodes: string) => `
+    select ends.node_id,
+           case when shared_ids.node_id is null then 0 else 1 end as is_shared,
+           ${labels.expr} as label
+    from (${nodes}) as ends
+    left join (select node_id from ${shared}) as shared_ids on shared_ids.node_id = ends.node_id
+    left join ${db.rel(plan.identity.firstPassComponentsModel)} as first_pass on first_pass.node_id = ends.node_id
+    ${labels.joins}`;
+  const linksSql = `select node_a, node_b from ${db.rel(plan.identity.edgesModel)}
+      where node_a in (select node_id from ${shared}) or node_b in (select node_id from ${shared})`;
+  const links = await db.query(
+    `with links as (${linksSql}),
+     ends as (${labelled(`select node_a as node_id from links union select node_b from links union select ${a.nodeId} union select ${b.nodeId}`)})
+     select links.node_a, links.node_b, ends_a.is_shared as shared_a, ends_a.label as label_a, ends_b.is_shared as shared_b, ends_b.label as label_b
+     from links
+     inner join ends as ends_a on ends_a.node_id = links.node_a
+     inner join ends as ends_b on ends_b.node_id = links.node_b
+     order by links.node_a, links.node_b
+     limit ${linkCap + 1}`,
+  );
+  if (links.length > linkCap) return { chain: null, search: { links: linkCap, complete: false } };
+  const search = { links: links.length, complete: true };
+  const ends = await db.query(`${labelled(`select ${a.nodeId} as node_id union select ${b.nodeId}`)}`);
+  const keyOf = (node: unknown, isShared: unknown, label: unknown) =>
+    Number(isShared) === 1 ? `s${node}` : label === null || label === undefined ? `n${node}` : `c${label}`;
+  const endKey = (n: number) => {
+    const r = ends.find((e) => Number(e.node_id) === n)!;
+    return keyOf(n, r.is_shared, r.label);
+  };
+  const [keyA, keyB] = [endKey(a.nodeId), endKey(b.nodeId)];
+  if (keyA === keyB) return { chain: null, search };
+  // clusters and shared identifiers as numbers in key order (deterministic neighbour order), and
+  // one link per pair of them: the first in node order
+  const linkKeys = links.map((l) => [keyOf(l.node_a, l.shared_a, l.label_a), keyOf(l.node_b, l.shared_b, l.label_b)] as const);
+  const keys = [...new Set([keyA, keyB, ...linkKeys.flat()])].sort();
+  const num = new Map(keys.map((k, i) => [k, i]));
+  // per pair: the link's ends, and the key of its first end
+  const via = new Map<string, { na: number; nb: number; keyOfA: string }>();
+  const metaEdges: Edge[] = [];
+  linkKeys.forEach(([ka, kb], i) => {
+    if (ka === kb) return;
+    const [x, y] = [num.get(ka)!, num.get(kb)!];
+    const pair = x < y ? `${x}:${y}` : `${y}:${x}`;
+    if (via.has(pair)) return;
+    via.set(pair, { na: Number(links[i].node_a), nb: Number(links[i].node_b), keyOfA: ka });
+    metaEdges.push([x, y]);
+  });
+  const from = num.get(keyA)!;
+  const path = pathTo(bfs(adjacency(metaEdges), from), num.get(keyB)!);
+  if (path === null) return { chain: null, search };
+  // read from a: a step inside a cluster when the chain enters it elsewhere than it leaves
+  const hops: { kind: SharedChainStep['kind']; from: number; to: number }[] = [];
+  let at = a.nodeId;
+  for (let i = 1; i < path.length; i++) {
+    const [x, y] = [path[i - 1], path[i]];
+    const link = via.get(x < y ? `${x}:${y}` : `${y}:${x}`)!;
+    // u: the end of the link in the cluster the chain is in (x); v: the end it goes on from
+    const [u, v] = keys[x] === link.keyOfA ? [link.na, link.nb] : [link.nb, link.na];
+    if (u !== at) hops.push({ kind: 'same_cluster', from: at, to: u });
+    hops.push({ kind: 'dropped_link', from: u, to: v });
+    at = v;
+  }
+  if (at !== b.nodeId) hops.push({ kind: 'same_cluster', from: at, to: b.nodeId });
+
+  const nodes = [...new Set(hops.flatMap((h) => [h.from, h.to]))];
+  const idGraph = db.rel(plan.identity.idGraphModel);
+  const rows = await db.query(
+    `select graph.id_type, graph.id_value, cast(graph.first_seen_at as varchar) as first_seen_at, graph.node_id,
+            graph.${sqlIdent(plan.entityIdColumn)} as entity_id, shared.detail
+     from ${idGraph} as graph
+     left join ${shared} as shared on shared.node_id = graph.node_id
+     where graph.node_id in (${nodes.join(', ')})`,
+  );
+  const byNode = new Map(rows.map((r) => [Number(r.node_id), r]));
+  const ident = (n: number) => ({ ...identifierOf(byNode.get(n)!), entityId: String(byNode.get(n)!.entity_id) });
+  const steps: SharedChainStep[] = [];
+  for (const h of hops) {
+    const [f, t] = [ident(h.from), ident(h.to)];
+    steps.push({ kind: h.kind, from: f, to: t, evidence: h.kind === 'dropped_link' ? await findEvidence(db, plan, f, t) : [] });
+  }
+  // nodes are in chain order (a Set keeps insertion order)
+  const sharedOnChain = nodes
+    .filter((n) => byNode.get(n)!.detail !== null && byNode.get(n)!.detail !== undefined)
+    .map((n) => ({ ...strip(ident(n)), detail: String(byNode.get(n)!.detail) }));
+  return { chain: { steps, shared: sharedOnChain }, search };
 }
 
 /** Level `l` split the cluster labelled `label` before it, which holds the node `anchor`. */

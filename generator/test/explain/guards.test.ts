@@ -44,7 +44,8 @@ inputs:
 // Cat and kit are merged in one row, kit owns anon a-9: still two user_ids after the last level,
 // so kit is cut loose; only kit linked cat and a-9, so they are different customers.
 // Dan and eve both visited from the kiosk anon_id: linked to two user_ids (limit 1), it is shared
-// and stitches nothing.
+// and stitches nothing. Fay and gus share kiosk-b, gus and hal kiosk-c: no shared identifier is
+// linked to both fay and hal, the chain between them runs through two; fay also has an email.
 const DATA = `
 create schema if not exists shop;
 create table shop.orders as
@@ -53,14 +54,19 @@ select * from (values
     (2, null, 'ann@work.com', '+1 650 555 0101', 20.00, timestamp '2025-01-02'),
     (3, 'ann', 'ann@home.com', null, 30.00, timestamp '2025-01-03'),
     (4, 'ann', 'ann@work.com', null, 40.00, timestamp '2025-01-04'),
-    (5, 'bob', 'bob@mail.com', '+1 650 555 0101', 50.00, timestamp '2025-01-05')
+    (5, 'bob', 'bob@mail.com', '+1 650 555 0101', 50.00, timestamp '2025-01-05'),
+    (6, 'fay', 'fay@mail.com', null, 60.00, timestamp '2025-02-10')
 ) as t(order_id, user_id, email, phone, amount, created_at);
 create table shop.visits as
 select * from (values
     (1, null, 'cat', timestamp '2025-02-01'),
     (2, 'a-9', 'kit', timestamp '2025-02-03'),
     (3, 'kiosk', 'dan', timestamp '2025-02-04'),
-    (4, 'kiosk', 'eve', timestamp '2025-02-05')
+    (4, 'kiosk', 'eve', timestamp '2025-02-05'),
+    (5, 'kiosk-b', 'fay', timestamp '2025-02-06'),
+    (6, 'kiosk-b', 'gus', timestamp '2025-02-07'),
+    (7, 'kiosk-c', 'gus', timestamp '2025-02-08'),
+    (8, 'kiosk-c', 'hal', timestamp '2025-02-09')
 ) as t(visit_id, anon_id, user_id, visited_at);
 create table shop.account_merges as
 select 'cat' as old_user_id, 'kit' as new_user_id, timestamp '2025-02-02' as merged_at;
@@ -206,8 +212,9 @@ describe('explain with limit guards', () => {
     // a pair the guards never stitched together names nothing
     const other = await run('cat', { to: 'ann' });
     expect(other.status === 'not_linked' && [other.cutLoose, other.separation, renderText(other, 'p').includes('cut loose')]).toEqual([[], null, false]);
+    expect(other.status === 'not_linked' && other.sharedSearch?.complete).toBe(true);
     expect(renderText(other, 'p')).toContain(
-      'user_id cat and user_id ann are different customers: no chain of identifiers links them, unless through several shared identifiers',
+      'user_id cat and user_id ann are different customers: not linked by any chain of identifiers, not even through shared identifiers',
     );
 
     // the links that joined them are the ones audited for kit
@@ -281,6 +288,64 @@ describe('explain with limit guards', () => {
     expect(kiosk.status === 'not_linked' && kiosk.separation?.by === 'shared_identifier' && kiosk.separation.shared.map((x) => x.idValue)).toEqual(['kiosk']);
     const audit = await built.query(`select other_id_value from main.customer_identity_audit where id_value = 'kiosk' and reason = 'shared_identifier' order by 1`);
     expect(audit.map((a) => a.other_id_value)).toEqual(['dan', 'eve']);
+  });
+
+  it('separated by several shared identifiers: the shortest chain through them, each dropped link with its row', async () => {
+    const r = await run('fay@mail.com', { to: 'hal' });
+    expect(r.status).toBe('not_linked');
+    if (r.status !== 'not_linked' || r.separation?.by !== 'shared_identifier') throw new Error(`expected a shared separation, got ${JSON.stringify(r)}`);
+    // no shared identifier is linked to both
+    expect([r.separation.shared, r.separation.sharedTotal]).toEqual([[], 0]);
+    const chain = r.separation.chain!;
+    expect(chain.steps.map((s) => [s.kind, s.from.idValue, s.to.idValue])).toEqual([
+      ['same_cluster', 'fay@mail.com', 'fay'],
+      ['dropped_link', 'fay', 'kiosk-b'],
+      ['dropped_link', 'kiosk-b', 'gus'],
+      ['dropped_link', 'gus', 'kiosk-c'],
+      ['dropped_link', 'kiosk-c', 'hal'],
+    ]);
+    expect(chain.shared.map((x) => [x.idValue, x.detail])).toEqual([
+      ['kiosk-b', 'linked to 2 user_id identifiers (limit 1)'],
+      ['kiosk-c', 'linked to 2 user_id identifiers (limit 1)'],
+    ]);
+    expect(chain.steps.map((s) => s.evidence.map((e) => [e.input, e.occurredAt, e.columns]))).toEqual([
+      [],
+      [['visits', '2025-02-06 00:00:00', [['visit_id', '5']]]],
+      [['visits', '2025-02-07 00:00:00', [['visit_id', '6']]]],
+      [['visits', '2025-02-08 00:00:00', [['visit_id', '7']]]],
+      [['visits', '2025-02-09 00:00:00', [['visit_id', '8']]]],
+    ]);
+    // every dropped link is in the audit as a link of a shared identifier, and the chain's ends
+    // are the customers asked about
+    const audit = await built.query(
+      `select id_value, other_id_value from main.customer_identity_audit where reason = 'shared_identifier' and id_value in ('kiosk-b', 'kiosk-c') order by 1, 2`,
+    );
+    expect(audit.map((x) => `${x.id_value}-${x.other_id_value}`)).toEqual(['kiosk-b-fay', 'kiosk-b-gus', 'kiosk-c-gus', 'kiosk-c-hal']);
+    expect(chain.steps[0].from.entityId).toBe(r.identifier.entityId);
+    expect(chain.steps.at(-1)!.to.entityId).toBe(r.to.entityId);
+
+    const text = renderText(r, 'p');
+    expect(text).toContain('email fay@mail.com and user_id hal are different customers: they are linked only through shared identifiers, whose links the guards dropped');
+    expect(text).not.toContain('shared, in or linked to both');
+    expect(text).toContain('shortest chain through shared identifiers: 4 dropped links, 2 shared identifiers');
+    expect(text).toContain('└ same customer, through the links it kept (c360-gen explain "fay@mail.com" --to "fay" shows them)');
+    expect(text).toContain('    anon_id kiosk-b  (shared: linked to 2 user_id identifiers (limit 1))');
+    expect(text).toContain(`    user_id gus  (customer_id ${chain.steps[2].to.entityId})`);
+    expect(text).toContain('      └ via visits at 2025-02-09 00:00:00 (visit_id=8)');
+
+    // one hop: the chain goes through the one shared identifier
+    const dan = await run('dan', { to: 'eve' });
+    expect(dan.status === 'not_linked' && dan.separation?.by === 'shared_identifier' && dan.separation.chain!.steps.map((s) => [s.kind, s.from.idValue, s.to.idValue])).toEqual([
+      ['dropped_link', 'dan', 'kiosk'],
+      ['dropped_link', 'kiosk', 'eve'],
+    ]);
+
+    // more links of shared identifiers than the cap: no search, and it says so
+    const capped = await explain(spec, plan, built.dir, { value: 'fay@mail.com', to: 'hal', sharedLinkCap: 3 }, {});
+    expect(capped.status === 'not_linked' && [capped.separation, capped.sharedSearch]).toEqual([null, { links: 3, complete: false }]);
+    expect(renderText(capped, 'p')).toContain(
+      'no chain of identifiers links them, unless through shared identifiers: they have more than 3 links, too many for explain to search (the links are in customer_identity_audit)',
+    );
   });
 
   it('a warehouse without a model explain reads: names it and the dbt build to run', async () => {
