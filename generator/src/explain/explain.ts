@@ -708,6 +708,8 @@ async function sharedChain(
      where graph.node_id in (${nodes.join(', ')})`,
   );
   const byNode = new Map(rows.map((r) => [Number(r.node_id), r]));
+  // an edge whose end the id graph lacks: a warehouse built in parts (explain says so elsewhere)
+  if (nodes.some((n) => !byNode.has(n))) return { chain: null, search };
   const ident = (n: number) => ({ ...identifierOf(byNode.get(n)!), entityId: String(byNode.get(n)!.entity_id) });
   const steps: SharedChainStep[] = [];
   for (const h of hops) {
