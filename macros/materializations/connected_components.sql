@@ -560,27 +560,18 @@
             {{ label_components_sql }}
         ) as labels
     ),
-    relabelled as (
+    changed as (
+        -- every previous member of a label's cluster that gets another label, and each label that
+        -- is no previous component_id: a new node (a label is a previous component_id or a node the
+        -- previous result lacks). One scan of the previous result, the labels hashed
         select
-            previous.node_id,
+            coalesce(previous.node_id, label_components.node_id) as node_id,
             label_components.component_id
-        from {{ previous }} as previous
-        inner join label_components
-            on label_components.node_id = previous.component_id
-        where label_components.component_id <> previous.component_id
-    ),
-    new_nodes as (
-        -- labels that are no previous node (set difference against a semi join, so the previous
-        -- result is never hashed whole)
-        select node_id from label_components
-        {{ dbt.except() }}
-        select node_id from {{ previous }}
-        where node_id in (select node_id from label_components)
+        from label_components
+        left join {{ previous }} as previous
+            on previous.component_id = label_components.node_id
+        where previous.node_id is null
+            or label_components.component_id <> previous.component_id
     )
-    select node_id, component_id from relabelled
-    union all
-    select label_components.node_id, label_components.component_id
-    from label_components
-    inner join new_nodes
-        on new_nodes.node_id = label_components.node_id
+    select node_id, component_id from changed
 {%- endmacro %}

@@ -197,6 +197,47 @@ describe('incremental identity runs read id rows by load time (decision 0007)', 
     await expectFullRefreshSame(p);
   });
 
+  it('a cluster no longer named after its smallest node grows, merges and is renamed again', async () => {
+    // the incremental id graph reads a grown cluster's own node (its component_id) as the oldest
+    // of the cluster it was, and the whole cluster only when it is named after another identifier
+    const p = project('load-time-renamed-survivor');
+    p.generate(['web', 'orders']);
+    await p.load(['web', 'orders'], HISTORY);
+    ok(await p.dbt('build'));
+    const md5 = (id: string) => createHash('md5').update(id).digest('hex');
+    const rows = [...HISTORY];
+    const step = async (late: Row[]) => {
+      await p.load(['web', 'orders'], late);
+      rows.push(...late);
+      // the late rows are older than their input's newest: read with a lookback of 100 days
+      ok(await p.dbt('build', '--vars', '{"c360_lookback_hours": 2400}'));
+      const graph = await p.graph();
+      expect(graph).toEqual(oracle(rows));
+      return graph;
+    };
+
+    // a January order moves the first seen of p2's email and u2 before dev-2 (the cluster's
+    // smallest node, first seen in February): the cluster is renamed after the email, every member
+    let graph = await step([['orders', '2026-01-10 10:00:00', 'p2@example.org', 'u2']]);
+    expect(personOf(graph, 'device_id:dev-2')).toBe(md5('email:p2@example.org'));
+
+    // it grows by a new device, and absorbs p5's cluster through it: named after the email still
+    graph = await step([
+      ['web', '2026-04-01 10:00:00', 'p2@example.org', 'dev-2b'],
+      ['web', '2026-04-02 10:00:00', 'p5@example.org', 'dev-2b'],
+    ]);
+    expect(personOf(graph, 'email:p5@example.org')).toBe(md5('email:p2@example.org'));
+    expect(personOf(graph, 'device_id:dev-2b')).toBe(md5('email:p2@example.org'));
+
+    // dev-2 is seen on 1 January with a new email: the oldest now (device_id before email), so
+    // every member is renamed after it, the unchanged ones too
+    graph = await step([['web', '2026-01-01 10:00:00', 'early@example.org', 'dev-2']]);
+    for (const id of ['email:p2@example.org', 'user_id:u2', 'email:p5@example.org', 'device_id:dev-5', 'email:early@example.org']) {
+      expect(personOf(graph, id), id).toBe(md5('device_id:dev-2'));
+    }
+    await expectFullRefreshSame(p);
+  });
+
   it('refuses edges that would read id rows the dictionary has not read, and stops over id rows without loaded_at', async () => {
     const p = project('load-time-refusals');
     p.generate(['web', 'orders']);

@@ -3,10 +3,14 @@
 
 {#- Incremental runs recompute only the clusters that changed since this table's newest row: those
     with a node the components relabelled or added, or a new identifier, or one whose first seen
-    moved (which can change the cluster's oldest identifier). Clusters only grow between
-    full refreshes, so a cluster's members are all found through its current component_id. Only
-    the rows that change are written: new identifiers, moved first seen, a new canonical id (the
-    members of the clusters a merge absorbed); the rest of a grown cluster keeps its rows. -#}
+    moved (which can change the cluster's oldest identifier). Clusters only grow between full
+    refreshes: a changed cluster is the clusters of this table's newest row that it absorbed (the
+    components relabelled every node of them), new nodes, and at most one that kept its label, the
+    survivor. Only the survivor's own node is read (its component_id, the smallest node: its oldest
+    identifier while node ids follow first seen, as after every full build); a survivor named after
+    another node is read whole. Only the rows that change are written: new identifiers, moved first
+    seen, a new canonical id (the members of the clusters a merge absorbed, or all of a survivor
+    when an older identifier joined it); the rest of a grown cluster keeps its rows. -#}
 {% if is_incremental() %}
 {% do c360.check_columns(this, ['updated_at']) %}
 {% set watermark %}{{ c360.max_timestamp(this, 'updated_at') }}{% endset %}
@@ -37,58 +41,71 @@ with changed_identifiers as (
 
 ),
 
-changed_linked as (
+linked_changed as (
 
-    -- linked nodes the components relabelled or added, and the changed identifiers that are linked
-    select node_id, component_id
-    from {{ ref('int_customer__components') }}
-    where {{ watermark }} is null or updated_at > {{ watermark }}
-
-    union
-
-    select node_id, component_id
+    -- the changed identifiers that are linked (is_rewritten: the components relabelled or added
+    -- their row too)
+    select node_id, component_id, ({{ watermark }} is null or updated_at > {{ watermark }}) as is_rewritten
     from {{ ref('int_customer__components') }}
     where node_id in (select node_id from changed_identifiers)
 
 ),
 
-changed_components as (
+changed_linked as (
 
-    select component_id from changed_linked
+    -- linked nodes the components relabelled or added (with a node, the whole cluster it was in at
+    -- this table's newest row: clusters only grow, and a label changes for all of a cluster at
+    -- once), and the other changed identifiers that are linked
+    select node_id, component_id, true as is_rewritten
+    from {{ ref('int_customer__components') }}
+    where {{ watermark }} is null or updated_at > {{ watermark }}
 
-    union
+    union all
 
-    -- a changed identifier linked to nothing is a cluster of its own
-    select lone.node_id as component_id
-    from (
-        select node_id from changed_identifiers
-        {{ dbt.except() }}
-        select node_id from changed_linked
-    ) as lone
+    select node_id, component_id, false as is_rewritten
+    from linked_changed
+    where not is_rewritten
 
 ),
 
-linked_scope as (
+lone as (
 
-    select node_id, component_id
-    from {{ ref('int_customer__components') }}
-    where component_id in (select component_id from changed_components)
+    -- a changed identifier linked to nothing is a cluster of its own
+    select node_id from changed_identifiers
+    {{ dbt.except() }}
+    select node_id from linked_changed
+
+),
+
+survivors as (
+
+    -- changed clusters whose own node (their component_id, the smallest) kept its row: the
+    -- cluster of that name at this table's newest row lies in it whole, its members unchanged
+    -- here, not read (every other cluster in it was relabelled, so read)
+    select component_id from changed_linked
+    {{ dbt.except() }}
+    select node_id from changed_linked where is_rewritten and node_id = component_id
 
 ),
 
 scope as (
 
-    -- every member of a changed cluster: its linked nodes, or the lone identifier itself
-    select node_id, component_id from linked_scope
+    -- the nodes read here: the relabelled, added and changed ones (members), and the own node of
+    -- each survivor, which names it while node ids follow first seen (always after a full build)
+    select node_id, component_id, true as is_member from changed_linked
 
     union all
 
-    select lone.component_id as node_id, lone.component_id
+    select node_id, node_id as component_id, true as is_member from lone
+
+    union all
+
+    select labels.component_id as node_id, labels.component_id, false as is_member
     from (
-        select component_id from changed_components
+        select component_id from survivors
         {{ dbt.except() }}
-        select component_id from linked_scope
-    ) as lone
+        select node_id from linked_changed
+    ) as labels
 
 ),
 
@@ -102,6 +119,7 @@ clustered as (
         coalesce(changed.id_value, graph.id_value) as id_value,
         case when changed.node_id is null then graph.first_seen_at else changed.first_seen_at end as first_seen_at,
         scope.component_id,
+        scope.is_member,
         graph.customer_id as previous_customer_id,
         changed.node_id is not null as is_changed
     from scope
@@ -109,6 +127,50 @@ clustered as (
         on graph.node_id = scope.node_id
     left join changed_identifiers as changed
         on changed.node_id = scope.node_id
+
+),
+
+survivor_names as (
+
+    -- each survivor's id before this run, and whether it is named after its own node
+    select
+        component_id,
+        previous_customer_id,
+        {{ c360.canonical_id('id_type', 'id_value') }} = previous_customer_id as is_named_after_label
+    from clustered
+    where node_id = component_id
+        and component_id in (select component_id from survivors)
+
+),
+
+unnamed_members as (
+
+    -- every unchanged member of a survivor named after another node (any of them may be its
+    -- oldest); none after a full build
+    select
+        previous.component_id,
+        graph.id_type,
+        graph.id_value,
+        graph.first_seen_at
+    from {{ ref('int_customer__components') }} as previous
+    inner join {{ this }} as graph
+        on graph.node_id = previous.node_id
+    where previous.component_id in (select component_id from survivor_names where not is_named_after_label)
+        and previous.updated_at <= {{ watermark }}
+
+),
+
+candidates as (
+
+    -- a changed cluster's oldest identifier is among these: every identifier of the clusters that
+    -- were relabelled, the new and changed ones, and the oldest of its survivor (the survivor's
+    -- own node, or all of it); a changed identifier may come twice (before and after its first
+    -- seen moved), which names the cluster alike
+    select component_id, id_type, id_value, first_seen_at from clustered
+
+    union all
+
+    select component_id, id_type, id_value, first_seen_at from unnamed_members
 
 ),
 
@@ -147,9 +209,21 @@ canonical as (
 
     -- a cluster is named after its oldest identifier (first seen; ties by type, then value), so a
     -- growing cluster keeps its id, the older id survives a merge, and rebuilds reproduce it
-    {{ c360.canonical_ids('clustered', 'customer_id') }}
+    {{ c360.canonical_ids('candidates' if is_incremental() else 'clustered', 'customer_id') }}
 
-)
+){% if is_incremental() %},
+
+renamed as (
+
+    -- the survivors whose oldest identifier is no longer their own node (new or changed
+    -- identifiers, or a cluster it absorbed, are older)
+    select survivor_names.component_id, canonical.customer_id
+    from survivor_names
+    inner join canonical
+        on canonical.component_id = survivor_names.component_id
+    where canonical.customer_id <> survivor_names.previous_customer_id
+
+){% endif %}
 
 select
     clustered.id_type,
@@ -164,7 +238,28 @@ inner join canonical
     on canonical.component_id = clustered.component_id
 {% if is_incremental() %}
 -- only the rows that change (an identifier keeps its row while its canonical id stays)
-where clustered.is_changed
-    or clustered.previous_customer_id is null
-    or clustered.previous_customer_id <> canonical.customer_id
+where clustered.is_member
+    and (
+        clustered.is_changed
+        or clustered.previous_customer_id is null
+        or clustered.previous_customer_id <> canonical.customer_id
+    )
+
+union all
+
+-- every unchanged member of a renamed survivor
+select
+    graph.id_type,
+    graph.id_value,
+    renamed.customer_id,
+    graph.first_seen_at,
+    graph.node_id,
+    {{ c360.run_timestamp() }} as updated_at
+from {{ ref('int_customer__components') }} as previous
+inner join renamed
+    on renamed.component_id = previous.component_id
+inner join {{ this }} as graph
+    on graph.node_id = previous.node_id
+where previous.updated_at <= {{ watermark }}
+    and previous.node_id not in (select node_id from changed_identifiers)
 {% endif %}
