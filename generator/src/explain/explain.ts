@@ -603,7 +603,7 @@ async function separationOf(
      order by graph.node_id
      limit ${limit}`,
   );
-  const { chain, search } = await sharedChain(db, plan, a, b, linkCap);
+  const { chain, search } = await sharedChain(db, plan, a, b, linkCap, base);
   if (rows.length === 0 && chain === null) return { separation: null, sharedSearch: search };
   return {
     separation: {
@@ -629,10 +629,11 @@ async function sharedChain(
   a: Identifier & { entityId: string },
   b: Identifier & { entityId: string },
   linkCap: number,
+  /** The models over the first pass that make the shared rule's clusters (its re-split, if any). */
+  base: string[],
 ): Promise<{ chain: SharedChain | null; search: SharedSearch }> {
-  const g = plan.identity.guards;
   const shared = db.rel(plan.identity.sharedIdentifiersModel!);
-  const labels = labelsFrom(db, g.unsharedModel ? [g.unsharedModel] : []);
+  const labels = labelsFrom(db, base);
   // the shared-rule cluster of each node in `nodes` (a node linked to nothing has none)
   const labelled = (nodes: string) => `
     select ends.node_id,
@@ -646,7 +647,7 @@ async function sharedChain(
       where node_a in (select node_id from ${shared}) or node_b in (select node_id from ${shared})`;
   const links = await db.query(
     `with links as (${linksSql}),
-     ends as (${labelled(`select node_a as node_id from links union select node_b from links union select ${a.nodeId} union select ${b.nodeId}`)})
+     ends as (${labelled('select node_a as node_id from links union select node_b from links')})
      select links.node_a, links.node_b, ends_a.is_shared as shared_a, ends_a.label as label_a, ends_b.is_shared as shared_b, ends_b.label as label_b
      from links
      inner join ends as ends_a on ends_a.node_id = links.node_a
@@ -656,7 +657,8 @@ async function sharedChain(
   );
   if (links.length > linkCap) return { chain: null, search: { links: linkCap, complete: false } };
   const search = { links: links.length, complete: true };
-  const ends = await db.query(`${labelled(`select ${a.nodeId} as node_id union select ${b.nodeId}`)}`);
+  // the ends asked about, which need not be on any link of a shared identifier
+  const ends = await db.query(labelled(`select ${a.nodeId} as node_id union select ${b.nodeId}`));
   const keyOf = (node: unknown, isShared: unknown, label: unknown) =>
     Number(isShared) === 1 ? `s${node}` : label === null || label === undefined ? `n${node}` : `c${label}`;
   const endKey = (n: number) => {
