@@ -73,6 +73,8 @@ export function exitCode(r: ExplainResult): number {
 }
 
 const id = (i: Identifier) => `${i.idType} ${i.idValue}`;
+/** The entity an id column names: customer_id -> customer. */
+const entityOf = (entityIdColumn: string) => entityIdColumn.replace(/_id$/, '');
 const quote = (s: string) => JSON.stringify(s);
 
 function reasonText(n: Normalization): string {
@@ -129,7 +131,7 @@ function renderSharedChain(c: SharedChain, entityIdColumn: string, lines: string
   lines.push(who(c.steps[0].from));
   for (const s of c.steps) {
     if (s.kind === 'dropped_link') renderEvidence(s.evidence, lines, '      ');
-    else lines.push(`      └ same ${entityIdColumn.replace(/_id$/, '')}, through the links it kept (c360-gen explain ${quote(s.from.idValue)} --to ${quote(s.to.idValue)} shows them)`);
+    else lines.push(`      └ same ${entityOf(entityIdColumn)}, through the links it kept (c360-gen explain ${quote(s.from.idValue)} --to ${quote(s.to.idValue)} shows them)`);
     lines.push(who(s.to));
   }
 }
@@ -182,7 +184,7 @@ export function renderText(r: ExplainResult, projectLabel: string): string {
       break;
     }
     case 'not_linked': {
-      const entities = `different ${r.entityIdColumn.replace(/_id$/, '')}s`;
+      const entities = `different ${entityOf(r.entityIdColumn)}s`;
       const sep = r.separation;
       const pair = `${id(r.identifier)} and ${id(r.to)} are ${entities}`;
       if (r.cutLoose.length > 0) {
