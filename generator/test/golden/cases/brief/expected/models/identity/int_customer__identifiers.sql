@@ -5,7 +5,7 @@
 {{ config(
     materialized='incremental',
     unique_key='node_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy='c360_delete_insert',
     on_schema_change='fail',
     pre_hook=[
         "{{ c360.check_identity_rules(ref('int_customer__identity_rules'), upstream=['int_web_orders__ids', 'int_app_purchases__ids', 'int_payments__ids'], rebuild=['int_web_orders__ids+', 'int_app_purchases__ids+', 'int_payments__ids+']) }}",

@@ -2,7 +2,7 @@
 -- Merge history: which canonical customer_id was absorbed into which, and when. A canonical id
 -- is absorbed when its cluster joins an older one; the identifier it was named after now belongs
 -- to the survivor. Kept across --full-refresh (full_refresh=false).
-{{ config(materialized='incremental', unique_key='absorbed_customer_id', incremental_strategy='delete+insert', full_refresh=false) }}
+{{ config(materialized='incremental', unique_key='absorbed_customer_id', incremental_strategy='c360_delete_insert', full_refresh=false) }}
 
 with issued as (
 

@@ -4,7 +4,7 @@
 {{ config(
     materialized='incremental',
     unique_key='component_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy='c360_delete_insert',
     on_schema_change='fail',
     pre_hook="{{ c360.check_identity_rules(ref('int_customer__identity_rules'), upstream=['int_orders__ids', 'int_sessions__ids', 'int_account_merges__ids', 'int_customer__identifiers', 'int_customer__edges', 'int_customer__shared_identifiers', 'int_customer__stitch_edges', 'int_customer__components'], rebuild=['int_orders__ids+', 'int_sessions__ids+', 'int_account_merges__ids+']) }}",
     post_hook="{{ c360.record_identity_rules(ref('int_customer__identity_rules')) }}"

@@ -4,7 +4,7 @@
 {{ config(
     materialized='incremental',
     unique_key=['node_a', 'node_b'],
-    incremental_strategy='delete+insert',
+    incremental_strategy='c360_delete_insert',
     on_schema_change='fail',
     pre_hook="{{ c360.check_identity_rules(ref('int_account__identity_rules'), upstream=['int_signups__ids', 'int_account__identifiers'], rebuild=['int_signups__ids+']) }}",
     post_hook="{{ c360.record_identity_rules(ref('int_account__identity_rules')) }}"

@@ -5,7 +5,7 @@
 {{ config(
     materialized='incremental',
     unique_key='node_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy='c360_delete_insert',
     on_schema_change='fail',
     pre_hook=[
         "{{ c360.check_identity_rules(ref('int_account__identity_rules'), upstream=['int_signups__ids'], rebuild=['int_signups__ids+']) }}",
