@@ -43,7 +43,7 @@ where batch > (select max(batch) from {{ this }})
 );
 
 const rows = () =>
-  withDuckDb(dbPath, (db) => db.query<{ k: number; v: string; batch: number }>('select k, v, batch from main.kv order by k'));
+  withDuckDb(dbPath, (db) => db.query('select k, v, batch from main.kv order by k'));
 const load = (values: string) => execSql(dbPath, `insert into main.src values ${values}`);
 const dbt = async (...args: string[]) => {
   const r = await runDbt(dir, args);
