@@ -172,25 +172,31 @@ ${guards ? 'identity:\n  max_cluster_size: 200\n  shared_identifier_max_links: 1
  * A delta of about `edges` new distinct edges appended to raw.events, all later than the base data
  * (incremental runs read rows newer than what they have seen): half new anonymous ids of existing
  * customers, a quarter brand-new customers (anonymous id + email + user id), a quarter links between
- * two existing customers (merges).
+ * two existing customers (merges). `batch` 0 is the bench's 1% delta; a later batch draws other
+ * values (other new ids, other customers linked) at later times, so it can follow batch 0 as a
+ * second delta.
  */
-export function deltaSql(customers: number, edges: number, schema = 'raw'): string[] {
+export function deltaSql(customers: number, edges: number, schema = 'raw', batch = 0): string[] {
+  if (!Number.isInteger(batch) || batch < 0) throw new Error(`deltaSql: batch must be an integer >= 0, got ${batch}`);
   const U = Math.floor(customers);
   const grow = Math.round(edges / 2);
   const fresh = Math.round(edges / 8); // two edges each
   const merge = Math.max(0, Math.round(edges) - grow - 2 * fresh);
-  const ts = `timestamp '2025-03-01' + to_seconds(cast(i as bigint))`;
+  // batch 0 keeps the values and times the bench has always used
+  const tag = batch === 0 ? '' : `b${batch}_`;
+  const salt = (k: number) => k + 10 * batch;
+  const ts = `timestamp '2025-03-01' + to_seconds(cast(i + ${batch * 10_000_000} as bigint))`;
   const rows = `
-    select ${ts} as ts, 'n' || i as anonymous_id, null as device_id,
-      'user' || (hash(i, 31) % ${U}) || '.0@mail.test' as email, null as phone, null as user_id
+    select ${ts} as ts, 'n${tag}' || i as anonymous_id, null as device_id,
+      'user' || (hash(i, ${salt(31)}) % ${U}) || '.0@mail.test' as email, null as phone, null as user_id
     from range(${grow}) as r(i)
     union all
-    select ${ts}, 'nn' || i, null, 'new' || i || '@mail.test', null, null from range(${fresh}) as r(i)
+    select ${ts}, 'nn${tag}' || i, null, 'new${tag}' || i || '@mail.test', null, null from range(${fresh}) as r(i)
     union all
-    select ${ts}, null, null, 'new' || i || '@mail.test', null, 'NU' || i from range(${fresh}) as r(i)
+    select ${ts}, null, null, 'new${tag}' || i || '@mail.test', null, 'NU${tag}' || i from range(${fresh}) as r(i)
     union all
-    select ${ts}, 'a' || (hash(i, 32) % ${U}) || '-0', null,
-      'user' || (hash(i, 33) % ${U}) || '.0@mail.test', null, null
+    select ${ts}, 'a' || (hash(i, ${salt(32)}) % ${U}) || '-0', null,
+      'user' || (hash(i, ${salt(33)}) % ${U}) || '.0@mail.test', null, null
     from range(${merge}) as r(i)`;
   return [
     `insert into ${schema}.events
