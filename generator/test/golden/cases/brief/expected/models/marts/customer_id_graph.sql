@@ -157,6 +157,8 @@ unnamed_members as (
         on graph.node_id = previous.node_id
     where previous.component_id in (select component_id from survivor_names where not is_named_after_label)
         and previous.updated_at <= {{ watermark }}
+        -- usually no such survivor: a one-time check, so PostgreSQL does not join the two tables first
+        and exists (select 1 from survivor_names where not is_named_after_label)
 
 ),
 
@@ -262,4 +264,7 @@ inner join {{ this }} as graph
     on graph.node_id = previous.node_id
 where previous.updated_at <= {{ watermark }}
     and previous.node_id not in (select node_id from changed_identifiers)
+    -- usually none renamed: a one-time check, so PostgreSQL does not join the two tables first
+    -- (at 1M edges it joined and sorted 760k rows for nothing: 1 s of the statement's 3.4 s)
+    and exists (select 1 from renamed)
 {% endif %}
