@@ -25,7 +25,27 @@
 {% set watermark %}coalesce({{ c360.max_timestamp(this, 'updated_at') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }})){% endset %}
 {% endif %}
 
-with distinct_pairs as (
+with
+{% if is_incremental() %}
+{#- an incremental run reads each id rows table once, for the rows loaded since this table's newest
+    (PostgreSQL scans the whole table for them, once per pair of id types otherwise; DuckDB's zone
+    maps skip the older rows either way); a full build reads the tables directly -#}
+new_int_app_purchases__ids as (
+
+    select * from {{ ref('int_app_purchases__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+new_int_payments__ids as (
+
+    select * from {{ ref('int_payments__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+{% endif %}
+distinct_pairs as (
 
     select
         'email' as type_a,
@@ -40,12 +60,9 @@ with distinct_pairs as (
             c360_email__email as value_a,
             c360_phone__phone as value_b,
             occurred_at
-        from {{ ref('int_app_purchases__ids') }}
+        from {% if is_incremental() %}new_int_app_purchases__ids{% else %}{{ ref('int_app_purchases__ids') }}{% endif %}
         where c360_email__email is not null
             and c360_phone__phone is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as email_phone_pairs
     group by value_a, value_b
 
@@ -64,12 +81,9 @@ with distinct_pairs as (
             c360_payments_id__payments_id as value_a,
             c360_phone__phone as value_b,
             occurred_at
-        from {{ ref('int_payments__ids') }}
+        from {% if is_incremental() %}new_int_payments__ids{% else %}{{ ref('int_payments__ids') }}{% endif %}
         where c360_payments_id__payments_id is not null
             and c360_phone__phone is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as payments_id_phone_pairs
     group by value_a, value_b
 

@@ -23,7 +23,34 @@
 {% set watermark %}coalesce({{ c360.max_timestamp(this, 'updated_at') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }})){% endset %}
 {% endif %}
 
-with seen as (
+with
+{% if is_incremental() %}
+{#- an incremental run reads each id rows table once, for the rows loaded since this table's newest
+    (PostgreSQL scans the whole table for them, once per id type otherwise; DuckDB's zone maps
+    skip the older rows either way); a full build reads the tables directly -#}
+new_int_web_orders__ids as (
+
+    select * from {{ ref('int_web_orders__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+new_int_app_purchases__ids as (
+
+    select * from {{ ref('int_app_purchases__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+new_int_payments__ids as (
+
+    select * from {{ ref('int_payments__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+{% endif %}
+seen as (
 
     select
         'email' as id_type,
@@ -32,18 +59,12 @@ with seen as (
         max(occurred_at) as last_seen_at
     from (
         select c360_email__email as id_value, occurred_at
-        from {{ ref('int_web_orders__ids') }}
+        from {% if is_incremental() %}new_int_web_orders__ids{% else %}{{ ref('int_web_orders__ids') }}{% endif %}
         where c360_email__email is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
         union all
         select c360_email__email as id_value, occurred_at
-        from {{ ref('int_app_purchases__ids') }}
+        from {% if is_incremental() %}new_int_app_purchases__ids{% else %}{{ ref('int_app_purchases__ids') }}{% endif %}
         where c360_email__email is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as email_occurrences
     group by id_value
 
@@ -56,18 +77,12 @@ with seen as (
         max(occurred_at) as last_seen_at
     from (
         select c360_phone__phone as id_value, occurred_at
-        from {{ ref('int_app_purchases__ids') }}
+        from {% if is_incremental() %}new_int_app_purchases__ids{% else %}{{ ref('int_app_purchases__ids') }}{% endif %}
         where c360_phone__phone is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
         union all
         select c360_phone__phone as id_value, occurred_at
-        from {{ ref('int_payments__ids') }}
+        from {% if is_incremental() %}new_int_payments__ids{% else %}{{ ref('int_payments__ids') }}{% endif %}
         where c360_phone__phone is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as phone_occurrences
     group by id_value
 
@@ -80,11 +95,8 @@ with seen as (
         max(occurred_at) as last_seen_at
     from (
         select c360_payments_id__payments_id as id_value, occurred_at
-        from {{ ref('int_payments__ids') }}
+        from {% if is_incremental() %}new_int_payments__ids{% else %}{{ ref('int_payments__ids') }}{% endif %}
         where c360_payments_id__payments_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as payments_id_occurrences
     group by id_value
 

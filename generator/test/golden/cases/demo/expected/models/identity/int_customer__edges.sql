@@ -25,7 +25,34 @@
 {% set watermark %}coalesce({{ c360.max_timestamp(this, 'updated_at') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }})){% endset %}
 {% endif %}
 
-with distinct_pairs as (
+with
+{% if is_incremental() %}
+{#- an incremental run reads each id rows table once, for the rows loaded since this table's newest
+    (PostgreSQL scans the whole table for them, once per pair of id types otherwise; DuckDB's zone
+    maps skip the older rows either way); a full build reads the tables directly -#}
+new_int_web_events__ids as (
+
+    select * from {{ ref('int_web_events__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+new_int_app_events__ids as (
+
+    select * from {{ ref('int_app_events__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+new_int_payments__ids as (
+
+    select * from {{ ref('int_payments__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+{% endif %}
+distinct_pairs as (
 
     select
         'anonymous_id' as type_a,
@@ -40,12 +67,9 @@ with distinct_pairs as (
             c360_anonymous_id__anonymous_id as value_a,
             c360_user_id__user_id as value_b,
             occurred_at
-        from {{ ref('int_web_events__ids') }}
+        from {% if is_incremental() %}new_int_web_events__ids{% else %}{{ ref('int_web_events__ids') }}{% endif %}
         where c360_anonymous_id__anonymous_id is not null
             and c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as anonymous_id_user_id_pairs
     group by value_a, value_b
 
@@ -64,12 +88,9 @@ with distinct_pairs as (
             c360_anonymous_id__anonymous_id as value_a,
             c360_email__context_traits_email as value_b,
             occurred_at
-        from {{ ref('int_web_events__ids') }}
+        from {% if is_incremental() %}new_int_web_events__ids{% else %}{{ ref('int_web_events__ids') }}{% endif %}
         where c360_anonymous_id__anonymous_id is not null
             and c360_email__context_traits_email is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as anonymous_id_email_pairs
     group by value_a, value_b
 
@@ -88,24 +109,18 @@ with distinct_pairs as (
             c360_email__context_traits_email as value_a,
             c360_user_id__user_id as value_b,
             occurred_at
-        from {{ ref('int_web_events__ids') }}
+        from {% if is_incremental() %}new_int_web_events__ids{% else %}{{ ref('int_web_events__ids') }}{% endif %}
         where c360_email__context_traits_email is not null
             and c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
         union all
         -- app_events: email (email) with user_id (user_id)
         select
             c360_email__email as value_a,
             c360_user_id__user_id as value_b,
             occurred_at
-        from {{ ref('int_app_events__ids') }}
+        from {% if is_incremental() %}new_int_app_events__ids{% else %}{{ ref('int_app_events__ids') }}{% endif %}
         where c360_email__email is not null
             and c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as email_user_id_pairs
     group by value_a, value_b
 
@@ -124,12 +139,9 @@ with distinct_pairs as (
             c360_device_id__device_id as value_a,
             c360_user_id__user_id as value_b,
             occurred_at
-        from {{ ref('int_app_events__ids') }}
+        from {% if is_incremental() %}new_int_app_events__ids{% else %}{{ ref('int_app_events__ids') }}{% endif %}
         where c360_device_id__device_id is not null
             and c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as device_id_user_id_pairs
     group by value_a, value_b
 
@@ -148,12 +160,9 @@ with distinct_pairs as (
             c360_device_id__device_id as value_a,
             c360_phone__phone as value_b,
             occurred_at
-        from {{ ref('int_app_events__ids') }}
+        from {% if is_incremental() %}new_int_app_events__ids{% else %}{{ ref('int_app_events__ids') }}{% endif %}
         where c360_device_id__device_id is not null
             and c360_phone__phone is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as device_id_phone_pairs
     group by value_a, value_b
 
@@ -172,12 +181,9 @@ with distinct_pairs as (
             c360_device_id__device_id as value_a,
             c360_email__email as value_b,
             occurred_at
-        from {{ ref('int_app_events__ids') }}
+        from {% if is_incremental() %}new_int_app_events__ids{% else %}{{ ref('int_app_events__ids') }}{% endif %}
         where c360_device_id__device_id is not null
             and c360_email__email is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as device_id_email_pairs
     group by value_a, value_b
 
@@ -196,12 +202,9 @@ with distinct_pairs as (
             c360_phone__phone as value_a,
             c360_user_id__user_id as value_b,
             occurred_at
-        from {{ ref('int_app_events__ids') }}
+        from {% if is_incremental() %}new_int_app_events__ids{% else %}{{ ref('int_app_events__ids') }}{% endif %}
         where c360_phone__phone is not null
             and c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as phone_user_id_pairs
     group by value_a, value_b
 
@@ -220,12 +223,9 @@ with distinct_pairs as (
             c360_email__email as value_a,
             c360_phone__phone as value_b,
             occurred_at
-        from {{ ref('int_app_events__ids') }}
+        from {% if is_incremental() %}new_int_app_events__ids{% else %}{{ ref('int_app_events__ids') }}{% endif %}
         where c360_email__email is not null
             and c360_phone__phone is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as email_phone_pairs
     group by value_a, value_b
 
@@ -244,12 +244,9 @@ with distinct_pairs as (
             c360_payments_id__payments_id as value_a,
             c360_phone__phone as value_b,
             occurred_at
-        from {{ ref('int_payments__ids') }}
+        from {% if is_incremental() %}new_int_payments__ids{% else %}{{ ref('int_payments__ids') }}{% endif %}
         where c360_payments_id__payments_id is not null
             and c360_phone__phone is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as payments_id_phone_pairs
     group by value_a, value_b
 

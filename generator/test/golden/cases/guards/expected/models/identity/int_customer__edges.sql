@@ -25,7 +25,34 @@
 {% set watermark %}coalesce({{ c360.max_timestamp(this, 'updated_at') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }})){% endset %}
 {% endif %}
 
-with distinct_pairs as (
+with
+{% if is_incremental() %}
+{#- an incremental run reads each id rows table once, for the rows loaded since this table's newest
+    (PostgreSQL scans the whole table for them, once per pair of id types otherwise; DuckDB's zone
+    maps skip the older rows either way); a full build reads the tables directly -#}
+new_int_orders__ids as (
+
+    select * from {{ ref('int_orders__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+new_int_sessions__ids as (
+
+    select * from {{ ref('int_sessions__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+new_int_account_merges__ids as (
+
+    select * from {{ ref('int_account_merges__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+{% endif %}
+distinct_pairs as (
 
     select
         'email' as type_a,
@@ -40,12 +67,9 @@ with distinct_pairs as (
             c360_email__email as value_a,
             c360_user_id__user_id as value_b,
             occurred_at
-        from {{ ref('int_orders__ids') }}
+        from {% if is_incremental() %}new_int_orders__ids{% else %}{{ ref('int_orders__ids') }}{% endif %}
         where c360_email__email is not null
             and c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as email_user_id_pairs
     group by value_a, value_b
 
@@ -64,12 +88,9 @@ with distinct_pairs as (
             c360_phone__phone as value_a,
             c360_user_id__user_id as value_b,
             occurred_at
-        from {{ ref('int_orders__ids') }}
+        from {% if is_incremental() %}new_int_orders__ids{% else %}{{ ref('int_orders__ids') }}{% endif %}
         where c360_phone__phone is not null
             and c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as phone_user_id_pairs
     group by value_a, value_b
 
@@ -88,12 +109,9 @@ with distinct_pairs as (
             c360_email__email as value_a,
             c360_phone__phone as value_b,
             occurred_at
-        from {{ ref('int_orders__ids') }}
+        from {% if is_incremental() %}new_int_orders__ids{% else %}{{ ref('int_orders__ids') }}{% endif %}
         where c360_email__email is not null
             and c360_phone__phone is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as email_phone_pairs
     group by value_a, value_b
 
@@ -112,12 +130,9 @@ with distinct_pairs as (
             c360_device_id__device_id as value_a,
             c360_user_id__user_id as value_b,
             occurred_at
-        from {{ ref('int_sessions__ids') }}
+        from {% if is_incremental() %}new_int_sessions__ids{% else %}{{ ref('int_sessions__ids') }}{% endif %}
         where c360_device_id__device_id is not null
             and c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as device_id_user_id_pairs
     group by value_a, value_b
 
@@ -136,12 +151,9 @@ with distinct_pairs as (
             c360_user_id__old_user_id as value_a,
             c360_user_id__new_user_id as value_b,
             occurred_at
-        from {{ ref('int_account_merges__ids') }}
+        from {% if is_incremental() %}new_int_account_merges__ids{% else %}{{ ref('int_account_merges__ids') }}{% endif %}
         where c360_user_id__old_user_id is not null
             and c360_user_id__new_user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as user_id_user_id_pairs
     group by value_a, value_b
 

@@ -23,7 +23,34 @@
 {% set watermark %}coalesce({{ c360.max_timestamp(this, 'updated_at') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }})){% endset %}
 {% endif %}
 
-with seen as (
+with
+{% if is_incremental() %}
+{#- an incremental run reads each id rows table once, for the rows loaded since this table's newest
+    (PostgreSQL scans the whole table for them, once per id type otherwise; DuckDB's zone maps
+    skip the older rows either way); a full build reads the tables directly -#}
+new_int_orders__ids as (
+
+    select * from {{ ref('int_orders__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+new_int_sessions__ids as (
+
+    select * from {{ ref('int_sessions__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+new_int_account_merges__ids as (
+
+    select * from {{ ref('int_account_merges__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+{% endif %}
+seen as (
 
     select
         'user_id' as id_type,
@@ -32,32 +59,20 @@ with seen as (
         max(occurred_at) as last_seen_at
     from (
         select c360_user_id__user_id as id_value, occurred_at
-        from {{ ref('int_orders__ids') }}
+        from {% if is_incremental() %}new_int_orders__ids{% else %}{{ ref('int_orders__ids') }}{% endif %}
         where c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
         union all
         select c360_user_id__user_id as id_value, occurred_at
-        from {{ ref('int_sessions__ids') }}
+        from {% if is_incremental() %}new_int_sessions__ids{% else %}{{ ref('int_sessions__ids') }}{% endif %}
         where c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
         union all
         select c360_user_id__old_user_id as id_value, occurred_at
-        from {{ ref('int_account_merges__ids') }}
+        from {% if is_incremental() %}new_int_account_merges__ids{% else %}{{ ref('int_account_merges__ids') }}{% endif %}
         where c360_user_id__old_user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
         union all
         select c360_user_id__new_user_id as id_value, occurred_at
-        from {{ ref('int_account_merges__ids') }}
+        from {% if is_incremental() %}new_int_account_merges__ids{% else %}{{ ref('int_account_merges__ids') }}{% endif %}
         where c360_user_id__new_user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as user_id_occurrences
     group by id_value
 
@@ -70,11 +85,8 @@ with seen as (
         max(occurred_at) as last_seen_at
     from (
         select c360_email__email as id_value, occurred_at
-        from {{ ref('int_orders__ids') }}
+        from {% if is_incremental() %}new_int_orders__ids{% else %}{{ ref('int_orders__ids') }}{% endif %}
         where c360_email__email is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as email_occurrences
     group by id_value
 
@@ -87,11 +99,8 @@ with seen as (
         max(occurred_at) as last_seen_at
     from (
         select c360_phone__phone as id_value, occurred_at
-        from {{ ref('int_orders__ids') }}
+        from {% if is_incremental() %}new_int_orders__ids{% else %}{{ ref('int_orders__ids') }}{% endif %}
         where c360_phone__phone is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as phone_occurrences
     group by id_value
 
@@ -104,11 +113,8 @@ with seen as (
         max(occurred_at) as last_seen_at
     from (
         select c360_device_id__device_id as id_value, occurred_at
-        from {{ ref('int_sessions__ids') }}
+        from {% if is_incremental() %}new_int_sessions__ids{% else %}{{ ref('int_sessions__ids') }}{% endif %}
         where c360_device_id__device_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as device_id_occurrences
     group by id_value
 

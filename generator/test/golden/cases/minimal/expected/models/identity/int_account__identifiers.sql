@@ -23,7 +23,20 @@
 {% set watermark %}coalesce({{ c360.max_timestamp(this, 'updated_at') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }})){% endset %}
 {% endif %}
 
-with seen as (
+with
+{% if is_incremental() %}
+{#- an incremental run reads each id rows table once, for the rows loaded since this table's newest
+    (PostgreSQL scans the whole table for them, once per id type otherwise; DuckDB's zone maps
+    skip the older rows either way); a full build reads the tables directly -#}
+new_int_signups__ids as (
+
+    select * from {{ ref('int_signups__ids') }}
+    where loaded_at > {{ watermark }}
+
+),
+
+{% endif %}
+seen as (
 
     select
         'user_id' as id_type,
@@ -32,11 +45,8 @@ with seen as (
         max(occurred_at) as last_seen_at
     from (
         select c360_user_id__user_id as id_value, occurred_at
-        from {{ ref('int_signups__ids') }}
+        from {% if is_incremental() %}new_int_signups__ids{% else %}{{ ref('int_signups__ids') }}{% endif %}
         where c360_user_id__user_id is not null
-        {% if is_incremental() %}
-            and loaded_at > {{ watermark }}
-        {% endif %}
     ) as user_id_occurrences
     group by id_value
 
