@@ -25,9 +25,9 @@
 
 with
 {% if is_incremental() %}
-{#- an incremental run reads each id rows table once, for the rows loaded since this table's newest
-    (PostgreSQL scans the whole table for them, once per id type otherwise; DuckDB's zone maps
-    skip the older rows either way); a full build reads the tables directly -#}
+{#- an incremental run reads each id rows table once, for the rows loaded since this table's
+    newest (PostgreSQL scans the whole table for them, once per id type otherwise;
+    DuckDB's zone maps skip the older rows either way); a full build reads the tables directly -#}
 new_int_signups__ids as (
 
     select * from {{ ref('int_signups__ids') }}
