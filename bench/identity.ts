@@ -248,7 +248,6 @@ interface MeasuredRun {
   timings: { model: string; seconds: number }[];
 }
 
-/** The median of the values (the lower middle one for an even count: a run that happened). */
 /** The median; of an even count, the mean of the two middle values (not the lower one, which
  * would flatter a "< 15%" verdict) */
 function median(xs: number[]): number {
